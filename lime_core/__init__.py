@@ -1,0 +1,26 @@
+"""lime_core: the LIME objective, written once for every modality.
+
+    xi(x) = argmin_{g in G} L(f, g, pi_x) + Omega(g)
+
+A plugin (``lime_tabular``, ``lime_text``, ``lime_image``, or your own) gives a
+:class:`Representation` of one instance; :func:`explain` samples its
+:class:`Neighborhood`, calls the black box ``f`` in batches, weights the samples
+with a kernel ``pi_x`` and fits a sparse weighted ridge surrogate ``g`` per label.
+"""
+from ._black_box import BlackBoxResult, PredictFnError, ProbabilityWarning, call_black_box, check_scores
+from ._domain import DomainMapper, FeatureNamesMapper
+from ._explain import DEFAULT_BATCH_SIZE, default_kernel_width, explain
+from ._feature_selection import FEATURE_SELECTION_METHODS
+from ._kernels import DistanceKernel, ExponentialKernel, exponential_kernel
+from ._representation import Neighborhood, Representation
+from ._surrogate import SurrogateFit, fit_surrogate
+from ._validation import check_random_state
+from .explanation import Explanation
+
+__all__ = [
+    "BlackBoxResult", "DEFAULT_BATCH_SIZE", "DistanceKernel", "DomainMapper", "Explanation",
+    "ExponentialKernel", "FEATURE_SELECTION_METHODS", "FeatureNamesMapper", "Neighborhood",
+    "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "call_black_box",
+    "check_random_state", "check_scores", "default_kernel_width", "explain", "exponential_kernel",
+    "fit_surrogate",
+]

@@ -1,0 +1,110 @@
+"""The surrogate ``g``: a sparse weighted linear model fitted to the black box's scores.
+
+Selection (``K`` features, see :mod:`lime_core._feature_selection`) and the fit
+share one pass over the samples: the weighted moments of ``(z', y)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
+from ._feature_selection import select_features
+from ._ridge import solve_ridge, weighted_moments, weighted_r2
+
+__all__ = ["SurrogateFit", "fit_surrogate"]
+
+
+@dataclass(frozen=True)
+class SurrogateFit:
+    """A fitted local surrogate for one label.
+
+    Attributes
+    ----------
+    feature_ids : ndarray of int, shape (K,)
+        Selected interpretable features, by decreasing ``|coef|``.
+    coef : ndarray of shape (K,)
+        Their weights, aligned with ``feature_ids``.
+    intercept : float
+    score : float
+        Weighted R^2 of the surrogate on the samples it was fitted on.
+    local_pred : float
+        The surrogate's prediction at ``x'`` (row 0).
+    """
+
+    feature_ids: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    score: float
+    local_pred: float
+
+
+def _fit_regressor(model_regressor: Any, z: np.ndarray, y: np.ndarray, weights: np.ndarray
+                   ) -> tuple[np.ndarray, float, float, float]:
+    """Fit a scikit-learn regressor with ``sample_weight``; lime's ``model_regressor`` path."""
+    if not (hasattr(model_regressor, "fit") and hasattr(model_regressor, "predict")):
+        raise TypeError("model_regressor must be a scikit-learn regressor with fit(X, y, "
+                        f"sample_weight=...) and predict; got {type(model_regressor).__name__}.")
+    model = clone(model_regressor)
+    model.fit(z, y, sample_weight=weights)
+    coef = np.ravel(getattr(model, "coef_", None) if hasattr(model, "coef_") else np.zeros(z.shape[1]))
+    if coef.shape != (z.shape[1],):
+        raise ValueError(f"model_regressor must expose coef_ of shape ({z.shape[1]},) after fitting; "
+                         f"got {coef.shape}.")
+    intercept = float(np.ravel(getattr(model, "intercept_", 0.0))[0])
+    score = float(model.score(z, y, sample_weight=weights))
+    local_pred = float(np.ravel(model.predict(z[:1]))[0])
+    return coef, intercept, score, local_pred
+
+
+def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_features: int,
+                  feature_selection: str = "auto", alpha: float = 1.0,
+                  model_regressor: Any = None) -> SurrogateFit:
+    """Select ``num_features`` columns of ``z`` and fit the weighted surrogate on them.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n, d')
+        Interpretable samples ``z'``; row 0 is ``x'``.
+    y : ndarray of shape (n,)
+        The black box's score for one label.
+    weights : ndarray of shape (n,)
+        Kernel weights ``pi_x(z)``.
+    num_features : int
+        ``K``, the most non-zero weights.
+    feature_selection : {'auto', 'none', 'forward_selection', 'highest_weights', 'lasso_path'}
+    alpha : float, default=1.0
+        Ridge penalty of the final fit (lime's ``Ridge(alpha=1)``).
+    model_regressor : scikit-learn regressor, optional
+        Fitted instead of the closed-form ridge (cloned first; the argument is not changed).
+
+    Returns
+    -------
+    SurrogateFit
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.integers(0, 2, size=(500, 4)).astype(float)
+    >>> fit = fit_surrogate(z, 2 * z[:, 1] - z[:, 2] + 0.5, np.ones(500), num_features=2,
+    ...                     feature_selection="none", alpha=1e-9)
+    >>> fit.feature_ids.tolist(), fit.coef.round(6).tolist(), round(fit.intercept, 6)
+    ([1, 2, 0, 3], [2.0, -1.0, 0.0, -0.0], 0.5)
+    """
+    z = np.asarray(z, dtype=float)
+    y = np.asarray(y, dtype=float)
+    moments = weighted_moments(z, y, weights)
+    used = np.asarray(select_features(moments, z[0], num_features, feature_selection, len(y)), dtype=int)
+    if model_regressor is None:
+        coef, intercept = solve_ridge(moments, alpha, used)
+        coef, intercept = coef[:, 0], float(intercept[0])
+        z_used = z[:, used]
+        prediction = z_used @ coef + intercept
+        score = weighted_r2(y, prediction, weights)
+        local_pred = float(prediction[0])
+    else:
+        coef, intercept, score, local_pred = _fit_regressor(model_regressor, z[:, used], y, weights)
+    order = np.argsort(-np.abs(coef), kind="stable")
+    return SurrogateFit(used[order], coef[order], intercept, score, local_pred)

@@ -1,0 +1,1 @@
+"""Small helpers kept at lime's module paths (``lime.utils``)."""
