@@ -14,13 +14,14 @@ from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._kernels import DistanceKernel, ExponentialKernel, exponential_kernel
 from ._representation import Neighborhood, Representation
 from ._surrogate import SurrogateFit, fit_surrogate
-from ._validation import check_random_state
+from .validation import check_random_state
 from .explanation import Explanation
 
 __all__ = [
     "BlackBoxResult", "DEFAULT_BATCH_SIZE", "DistanceKernel", "DomainMapper", "Explanation",
     "ExponentialKernel", "FEATURE_SELECTION_METHODS", "FeatureNamesMapper", "Neighborhood",
     "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "call_black_box",
-    "check_random_state", "check_scores", "default_kernel_width", "explain", "exponential_kernel",
+    "check_int", "check_option", "check_positive_float", "check_random_state", "check_scores",
+    "spawn_seed", "default_kernel_width", "explain", "exponential_kernel",
     "fit_surrogate",
 ]

@@ -27,7 +27,7 @@ from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._kernels import ExponentialKernel, check_kernel_weights
 from ._representation import Neighborhood, Representation
 from ._surrogate import fit_surrogate
-from ._validation import check_int, check_option, check_positive_float, check_random_state
+from .validation import check_int, check_option, check_positive_float, check_random_state
 from .explanation import REGRESSION_LABEL, Explanation
 
 __all__ = ["explain", "DEFAULT_BATCH_SIZE", "default_kernel_width"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._representation import Neighborhood
-from ._validation import check_positive_float
+from .validation import check_positive_float
 
 __all__ = ["ExponentialKernel", "DistanceKernel", "exponential_kernel", "check_kernel_weights"]
 

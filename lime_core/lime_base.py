@@ -14,7 +14,7 @@ from sklearn.linear_model import lars_path
 from ._feature_selection import FEATURE_SELECTION_METHODS, forward_selection, select_features
 from ._ridge import weighted_moments
 from ._surrogate import fit_surrogate
-from ._validation import check_int, check_option, check_random_state
+from .validation import check_int, check_option, check_random_state
 
 __all__ = ["LimeBase"]
 
