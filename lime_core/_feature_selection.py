@@ -16,7 +16,7 @@ without refitting a model per candidate. The semantics are the original lime's:
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import lars_path
+from sklearn.linear_model import lars_path_gram
 
 from ._ridge import WeightedMoments, solve_ridge
 
@@ -74,8 +74,8 @@ def highest_weights(moments: WeightedMoments, x_prime: np.ndarray, num_features:
 
 def lasso_path_selection(moments: WeightedMoments, num_samples: int, num_features: int) -> np.ndarray:
     """Columns active at the last point of the weighted lasso path with <= K of them."""
-    _, _, coefs = lars_path(None, None, Xy=moments.cross[:, 0], Gram=moments.gram,
-                            n_samples=num_samples, method="lasso")
+    _, _, coefs = lars_path_gram(moments.cross[:, 0], moments.gram, n_samples=num_samples,
+                                 method="lasso")
     nonzero = np.flatnonzero(coefs[:, 0])
     for i in range(coefs.shape[1] - 1, 0, -1):
         nonzero = np.flatnonzero(coefs[:, i])
