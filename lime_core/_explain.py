@@ -205,8 +205,8 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
                       model_regressor=model_regressor)
     values: dict[str, Any] = {"local_exp": {}, "intercept": {}, "score": {}, "local_pred": {}}
     if mode == "classification":
+        warn_if_not_probabilities(result.scores, name=predict_fn_name)
         scores = _classification_scores(result.scores)
-        warn_if_not_probabilities(scores, name=predict_fn_name)
         fit_labels, ranked = _resolve_labels(scores, labels, top_labels, predict_fn_name)
         for label in fit_labels:
             _store_fit(values, label, fit_surrogate(z, scores[:, label], weights, **fit_kwargs))
