@@ -1,0 +1,158 @@
+"""Inline SVG charts for the HTML report: no scripts, no fonts, text in ``currentColor``.
+
+Every string that reaches the markup goes through :func:`html.escape`; the
+charts size themselves from their content, so nothing is clipped.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+__all__ = ["weight_chart", "score_bars", "esc", "fmt"]
+
+#: Approximate width of one character of the 13 px system font, used to lay out labels.
+CHAR_WIDTH = 7.2
+#: Height of one bar row in pixels.
+ROW_HEIGHT = 26
+#: Longest label shown in full; longer ones are shortened with an ellipsis (full text in a tooltip).
+MAX_LABEL_CHARS = 60
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute.
+
+    Examples
+    --------
+    >>> esc('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return html.escape(str(value), quote=True)
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number for people: fixed digits, scientific when tiny or huge.
+
+    Examples
+    --------
+    >>> fmt(0.123456), fmt(-2e-7), fmt(12345678.0)
+    ('0.123', '-2e-07', '1.23e+07')
+    """
+    value = float(value)
+    if value != 0 and (abs(value) < 10 ** -digits or abs(value) >= 1e6):
+        return f"{value:.{max(digits - 1, 1)}g}" if abs(value) >= 1e6 else f"{value:.0e}"
+    return f"{value:.{digits}f}"
+
+
+def _short(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str = "") -> str:
+    """A diverging horizontal bar chart of surrogate weights.
+
+    Parameters
+    ----------
+    rows : sequence of (name, value or None, weight)
+        One bar per row, drawn in the given order. ``value`` is the instance's
+        value of the feature, shown next to its name.
+    caption : str, default=''
+        Accessible name of the chart.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+
+    Examples
+    --------
+    >>> svg = weight_chart([("age <= 30", "25", 0.4), ("<b>", None, -0.1)])
+    >>> "&lt;b&gt;" in svg and "<b>" not in svg
+    True
+    """
+    if not rows:
+        return '<p class="ll-muted">No feature has a non-zero weight.</p>'
+    names = [_short(str(name)) for name, _, _ in rows]
+    values = [None if value is None else _short(str(value), 30) for _, value, _ in rows]
+    weights = [float(w) for _, _, w in rows]
+    has_values = any(v is not None for v in values)
+    name_w = max(len(n) for n in names) * CHAR_WIDTH + 12
+    value_w = (max(len(v or "") for v in values) * CHAR_WIDTH + 2 * CHAR_WIDTH + 12) if has_values else 0
+    number_w = max(len(f"{w:+.4f}") for w in weights) * CHAR_WIDTH + 8
+    bar_half = 170.0
+    left = name_w + value_w
+    axis = left + number_w + bar_half
+    width = axis + bar_half + number_w + 8
+    height = ROW_HEIGHT * len(rows) + 26
+    scale = max(abs(w) for w in weights) or 1.0
+    parts = [f'<svg class="ll-chart" role="img" aria-label="{esc(caption)}" width="{width:.0f}" '
+             f'height="{height}" style="max-width:{width:.0f}px" viewBox="0 0 {width:.0f} {height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{esc(caption)}</title>",
+             f'<text class="ll-axis-label" x="{axis - 6:.1f}" y="13" text-anchor="end">'
+             f"\u2190 against</text>",
+             f'<text class="ll-axis-label" x="{axis + 6:.1f}" y="13">for \u2192</text>']
+    for i, (name, full, value, weight) in enumerate(zip(names, rows, values, weights)):
+        y = 20 + i * ROW_HEIGHT
+        mid = y + ROW_HEIGHT / 2 + 4.5
+        length = abs(weight) / scale * bar_half
+        x = axis if weight >= 0 else axis - length
+        kind = "pos" if weight > 0 else "neg" if weight < 0 else "zero"
+        parts.append(f'<g class="ll-row"><title>{esc(full[0])}'
+                     f'{"" if full[1] is None else " = " + esc(full[1])}: weight {weight:+.6g}</title>')
+        parts.append(f'<text class="ll-name" x="{name_w - 8:.1f}" y="{mid:.1f}" '
+                     f'text-anchor="end">{esc(name)}</text>')
+        if value is not None:
+            parts.append(f'<text class="ll-value" x="{name_w:.1f}" y="{mid:.1f}">= {esc(value)}</text>')
+        parts.append(f'<rect class="ll-bar ll-{kind}" x="{x:.1f}" y="{y + 4}" width="{max(length, 1):.1f}" '
+                     f'height="{ROW_HEIGHT - 8}" rx="2"/>')
+        if weight >= 0:
+            parts.append(f'<text class="ll-num" x="{axis + length + 5:.1f}" y="{mid:.1f}">{weight:+.4f}</text>')
+        else:
+            parts.append(f'<text class="ll-num" x="{axis - length - 5:.1f}" y="{mid:.1f}" '
+                         f'text-anchor="end">{weight:+.4f}</text>')
+        parts.append("</g>")
+    parts.append(f'<line class="ll-axis" x1="{axis:.1f}" x2="{axis:.1f}" y1="18" y2="{height - 4}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def score_bars(rows: Sequence[tuple[str, float]], *, highlight: int | None = None,
+               caption: str = "") -> str:
+    """Horizontal bars of the model's scores, one per class (values in [0, 1] fill the bar).
+
+    Parameters
+    ----------
+    rows : sequence of (class name, score)
+    highlight : int, optional
+        Index of the row to emphasise (the predicted class).
+    caption : str, default=''
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+
+    Examples
+    --------
+    >>> "setosa" in score_bars([("setosa", 0.9), ("virginica", 0.1)], highlight=0)
+    True
+    """
+    names = [_short(str(n), 40) for n, _ in rows]
+    scores = [float(s) for _, s in rows]
+    name_w = max(len(n) for n in names) * CHAR_WIDTH + 12
+    bar_w = 200.0
+    top = max([1.0] + [abs(s) for s in scores])
+    width = name_w + bar_w + 70
+    height = 22 * len(rows) + 4
+    parts = [f'<svg class="ll-chart ll-scores" role="img" aria-label="{esc(caption)}" width="{width:.0f}" '
+             f'height="{height}" style="max-width:{width:.0f}px" viewBox="0 0 {width:.0f} {height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{esc(caption)}</title>"]
+    for i, (name, score) in enumerate(zip(names, scores)):
+        y = 2 + i * 22
+        kind = "ll-top" if i == highlight else "ll-other"
+        parts.append(f'<text class="ll-name" x="{name_w - 8:.1f}" y="{y + 15}" text-anchor="end">{esc(name)}</text>'
+                     f'<rect class="ll-track" x="{name_w:.1f}" y="{y + 3}" width="{bar_w:.0f}" height="14" rx="2"/>'
+                     f'<rect class="ll-bar {kind}" x="{name_w:.1f}" y="{y + 3}" '
+                     f'width="{max(abs(score) / top * bar_w, 1):.1f}" height="14" rx="2"/>'
+                     f'<text class="ll-num" x="{name_w + bar_w + 6:.1f}" y="{y + 15}">{fmt(score)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
