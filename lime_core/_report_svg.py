@@ -35,7 +35,7 @@ def fmt(value: float, digits: int = 3) -> str:
     Examples
     --------
     >>> fmt(0.123456), fmt(-2e-7), fmt(12345678.0)
-    ('0.123', '-2e-07', '1.23e+07')
+    ('0.123', '-2e-07', '1.2e+07')
     """
     value = float(value)
     if value != 0 and (abs(value) < 10 ** -digits or abs(value) >= 1e6):
