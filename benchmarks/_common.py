@@ -147,7 +147,8 @@ def median_seconds(fn: Callable[[], Any], repeats: int) -> float:
 
 def top_k(explanation: Any, label: int, k: int) -> frozenset[int]:
     """Ids of the ``k`` features of largest absolute weight for ``label``."""
-    pairs = explanation.as_map()[label]
+    local_exp = getattr(explanation, "local_exp", None)
+    pairs = local_exp[label] if local_exp is not None else explanation.as_map()[label]
     ranked = sorted(pairs, key=lambda p: -abs(p[1]))
     return frozenset(int(i) for i, _ in ranked[:k])
 
@@ -189,11 +190,6 @@ def optional_import(name: str) -> Any:
         return importlib.import_module(name)
     except Exception:  # noqa: BLE001 - any import failure means "not available"
         return None
-
-
-def accepts_auto(explain: Callable[..., Any]) -> bool:
-    """Whether ``num_samples='auto'`` is accepted (tried by the caller, cached per function)."""
-    return True
 
 
 def check(value: float | None, op: str, bound: float) -> bool | None:
