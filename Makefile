@@ -31,11 +31,15 @@ demo: $(VENV)/.stamp-demo
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -n 2 -q
 
+# Benchmarks only: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines here) slow a current
+# numpy, so both are unset for both sides of the comparison; RESULTS.md records the BLAS kernel used.
+BENCH_ENV := env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+
 bench: $(VENV)/.stamp-bench
-	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	$(BENCH_ENV) BENCH_COMMAND="make bench$(if $(BENCH_ARGS), BENCH_ARGS='$(BENCH_ARGS)')" $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 bench-quick: $(VENV)/.stamp-bench
-	$(BIN)/python -m benchmarks --quick
+	$(BENCH_ENV) $(BIN)/python -m benchmarks --quick --output -
 
 api: $(VENV)/.stamp-test
 	$(BIN)/python ../shared/tools/check_lime_api.py
