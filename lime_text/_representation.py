@@ -1,0 +1,135 @@
+"""The interpretable view of a text: ``x'`` = "token i is present", lime's neighbourhood.
+
+Sampling (lime's): each perturbed document removes ``k ~ U{1, ..., d'}``
+features, a uniformly chosen subset of that size. The distance to the
+instance is the cosine distance between the binary vectors, times
+:data:`DISTANCE_SCALE`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lime_core import Neighborhood
+
+from ._indexed import IndexedText
+
+__all__ = ["TextRepresentation", "sample_removals", "cosine_distances_to_ones", "DISTANCE_SCALE"]
+
+#: lime multiplies text distances (cosine, in [0, 1]) by 100, so that its default
+#: kernel width of 25 weights a document that lost half of its words by about 0.7.
+DISTANCE_SCALE = 100.0
+
+
+def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) -> np.ndarray:
+    """Which features each perturbed row removes: ``k ~ U{1..d}``, then a uniform ``k``-subset.
+
+    Drawn without a loop over rows: with ``p ~ U(0, 1)`` per row and each
+    feature removed independently with probability ``p``, a given subset ``S``
+    comes out with probability ``|S|! (d - |S|)! / (d + 1)!``: the size is
+    uniform on ``{0, ..., d}`` and, given its size, the subset is uniform.
+    Rows that removed nothing are drawn again, which leaves exactly lime's
+    distribution (``random_state.randint(1, d + 1)`` then ``choice(d, k,
+    replace=False)``).
+
+    Parameters
+    ----------
+    num_rows : int
+    num_features : int
+        ``d``, at least 1.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of bool, shape (num_rows, num_features)
+        True where the feature is removed; every row removes at least one.
+
+    Examples
+    --------
+    >>> removed = sample_removals(4, 3, np.random.default_rng(0))
+    >>> removed.shape, bool(removed.any(axis=1).all())
+    ((4, 3), True)
+    """
+    removed = np.empty((num_rows, num_features), dtype=bool)
+    todo = np.arange(num_rows)
+    while todo.size:
+        p = rng.random(todo.size)
+        draw = rng.random((todo.size, num_features)) < p[:, None]
+        removed[todo] = draw
+        todo = todo[~draw.any(axis=1)]
+    return removed
+
+
+def cosine_distances_to_ones(num_kept: np.ndarray, num_features: int) -> np.ndarray:
+    """Cosine distance between binary rows with ``num_kept`` ones and the all-ones row.
+
+    ``1 - sqrt(num_kept / d)``; a row of zeros is at distance 1 (scikit-learn's
+    convention, which lime uses).
+
+    Examples
+    --------
+    >>> cosine_distances_to_ones(np.array([4, 1, 0]), 4).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return 1.0 - np.sqrt(np.asarray(num_kept, dtype=float) / num_features)
+
+
+class TextRepresentation:
+    """LIME's view of one text: features are tokens, ``h(z')`` removes (or masks) them.
+
+    Implements :class:`lime_core.Representation`.
+
+    Parameters
+    ----------
+    indexed_string : IndexedString or IndexedCharacters
+        The text and its features.
+    distance_metric : str or callable, default='cosine'
+        Distance between binary vectors ``z'`` and ``x'`` (any metric of
+        :func:`sklearn.metrics.pairwise_distances`); times :data:`DISTANCE_SCALE`.
+
+    Examples
+    --------
+    >>> from lime_text import IndexedString
+    >>> rep = TextRepresentation(IndexedString("good movie, good cast"))
+    >>> rep.feature_names
+    ['good', 'movie', 'cast']
+    >>> hood = rep.sample(3, np.random.default_rng(0))
+    >>> hood.model_input(0, 1)
+    ['good movie, good cast']
+    >>> rep.to_model_input(np.array([[0, 1, 1]]))
+    [' movie,  cast']
+    """
+
+    def __init__(self, indexed_string: IndexedText, distance_metric: Any = "cosine") -> None:
+        self.indexed_string = indexed_string
+        self.distance_metric = distance_metric
+        self.feature_names = list(indexed_string.inverse_vocab)
+
+    def distances(self, z: np.ndarray) -> np.ndarray:
+        """``D(x, z) * 100`` for rows of ``z'`` (row ``x'`` is all ones)."""
+        d = len(self.feature_names)
+        if isinstance(self.distance_metric, str) and self.distance_metric == "cosine":
+            distances = cosine_distances_to_ones(z.sum(axis=1, dtype=np.int64), d)
+        else:
+            from sklearn.metrics import pairwise_distances
+            distances = pairwise_distances(np.asarray(z, dtype=float), np.ones((1, d)),
+                                           metric=self.distance_metric).ravel()
+        return distances * DISTANCE_SCALE
+
+    def sample(self, num_samples: int, rng: np.random.Generator) -> Neighborhood:
+        """lime's neighbourhood: row 0 is the text; every other row removes 1 to d' features."""
+        d = len(self.feature_names)
+        z = np.ones((num_samples, d), dtype=np.int8)
+        z[1:][sample_removals(num_samples - 1, d, rng)] = 0
+        assembler = self.indexed_string.assembler
+        return Neighborhood(z, self.distances(z), lambda start, stop: assembler.build(z[start:stop]))
+
+    def to_model_input(self, z_prime: np.ndarray, rng: np.random.Generator | None = None) -> list[str]:
+        """The documents for rows of ``z'`` (1 keeps a feature's tokens)."""
+        return self.indexed_string.assembler.build(np.atleast_2d(z_prime))
+
+    def extras(self) -> dict[str, Any]:
+        """What a text explanation carries for reports: the text and each feature's spans."""
+        return {"modality": "text", "text": self.indexed_string.raw_string(),
+                "spans": self.indexed_string.feature_spans()}
