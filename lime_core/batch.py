@@ -209,13 +209,44 @@ def _progress_callback(progress: Any, total: int, initial: int) -> tuple[Callabl
 
 
 # ---------------------------------------------------------------------- the work
+class _Raised:
+    """An exception from a worker, carried back to the caller with its type, args and attributes.
+
+    Many exceptions do not unpickle (an ``__init__`` with required keyword arguments),
+    so the carrier rebuilds the same class without calling ``__init__``.
+    """
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        import pickle
+        state = dict(getattr(self.exc, "__dict__", {}))
+        try:
+            pickle.dumps((type(self.exc), self.exc.args))
+        except Exception:  # a class the caller cannot import: keep its name and message
+            return _rebuild_raised, (RuntimeError, (f"{type(self.exc).__name__}: {self.exc}",), {})
+        try:
+            pickle.dumps(state)
+        except Exception:
+            state = {"__notes__": state["__notes__"]} if "__notes__" in state else {}
+        return _rebuild_raised, (type(self.exc), self.exc.args, state)
+
+
+def _rebuild_raised(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> _Raised:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return _Raised(exc)
+
+
 def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices: Sequence[int],
                   seeds: Sequence[int], explain_kwargs: dict[str, Any], errors: str,
                   to_json: bool) -> list[tuple[int, Any, str | None]]:
     """Explain a chunk of rows; runs in the worker. Returns ``(row, result, json or None)``.
 
     ``result`` is an :class:`Explanation`, a :class:`RowError` or, with
-    ``errors='raise'``, the exception itself (and the chunk stops there).
+    ``errors='raise'``, the exception in a :class:`_Raised` (and the chunk stops there).
     """
     out: list[tuple[int, Any, str | None]] = []
     for instance, index, seed in zip(rows, indices, seeds):
@@ -223,7 +254,7 @@ def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices:
             exp = explainer.explain_instance(instance, predict_fn, random_state=seed, **explain_kwargs)
         except Exception as exc:
             if errors == "raise":
-                out.append((index, exc, None))
+                out.append((index, _Raised(exc), None))
                 break
             out.append((index, RowError(int(index), type(exc).__name__, str(exc)), None))
             continue
@@ -447,13 +478,13 @@ def _collect(stream: Iterator[list[tuple[int, Any, str | None]]], results: list[
         for chunk in stream:
             failure = None
             for index, result, text in chunk:
-                if isinstance(result, BaseException):
-                    failure = (index, result)
+                if isinstance(result, _Raised):
+                    failure = (index, result.exc)
                 else:
                     results[index] = result
             if store is not None:
                 store.append([(index, text) for index, _, text in chunk if text is not None])
-            done += sum(1 for _, result, _ in chunk if not isinstance(result, BaseException))
+            done += sum(1 for _, result, _ in chunk if not isinstance(result, _Raised))
             update(done)
             if failure is not None:
                 index, exc = failure
