@@ -47,7 +47,8 @@ def _short(text: str, limit: int = MAX_LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str = "") -> str:
+def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str = "",
+                 errors: Sequence[float] | None = None) -> str:
     """A diverging horizontal bar chart of surrogate weights.
 
     Parameters
@@ -57,6 +58,8 @@ def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str 
         value of the feature, shown next to its name.
     caption : str, default=''
         Accessible name of the chart.
+    errors : sequence of float, optional
+        Half-width of a confidence interval per row, drawn as a whisker.
 
     Returns
     -------
@@ -83,7 +86,8 @@ def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str 
     axis = left + number_w + bar_half
     width = axis + bar_half + number_w + 8
     height = ROW_HEIGHT * len(rows) + 26
-    scale = max(abs(w) for w in weights) or 1.0
+    errs = [0.0] * len(rows) if errors is None else [abs(float(e)) for e in errors]
+    scale = max(abs(w) + e for w, e in zip(weights, errs)) or 1.0
     parts = [f'<svg class="ll-chart" role="img" aria-label="{esc(caption)}" width="{width:.0f}" '
              f'height="{height}" style="max-width:{width:.0f}px" viewBox="0 0 {width:.0f} {height}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{esc(caption)}</title>",
@@ -104,10 +108,17 @@ def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str 
             parts.append(f'<text class="ll-value" x="{name_w:.1f}" y="{mid:.1f}">= {esc(value)}</text>')
         parts.append(f'<rect class="ll-bar ll-{kind}" x="{x:.1f}" y="{y + 4}" width="{max(length, 1):.1f}" '
                      f'height="{ROW_HEIGHT - 8}" rx="2"/>')
+        err = errs[i] / scale * bar_half
+        if err > 0:
+            lo, hi = axis + (weight / scale * bar_half) - err, axis + (weight / scale * bar_half) + err
+            cy = y + ROW_HEIGHT / 2
+            parts.append(f'<path class="ll-err" d="M{lo:.1f} {cy:.1f}H{hi:.1f}M{lo:.1f} {cy - 4:.1f}V{cy + 4:.1f}'
+                         f'M{hi:.1f} {cy - 4:.1f}V{cy + 4:.1f}"/>')
+        reach = length + (err if (weight >= 0) else err)
         if weight >= 0:
-            parts.append(f'<text class="ll-num" x="{axis + length + 5:.1f}" y="{mid:.1f}">{weight:+.4f}</text>')
+            parts.append(f'<text class="ll-num" x="{axis + reach + 5:.1f}" y="{mid:.1f}">{weight:+.4f}</text>')
         else:
-            parts.append(f'<text class="ll-num" x="{axis - length - 5:.1f}" y="{mid:.1f}" '
+            parts.append(f'<text class="ll-num" x="{axis - reach - 5:.1f}" y="{mid:.1f}" '
                          f'text-anchor="end">{weight:+.4f}</text>')
         parts.append("</g>")
     parts.append(f'<line class="ll-axis" x1="{axis:.1f}" x2="{axis:.1f}" y1="18" y2="{height - 4}"/>')

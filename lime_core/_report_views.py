@@ -42,6 +42,7 @@ STYLE = """
 .limelight svg .ll-value,.limelight svg .ll-axis-label{opacity:.7}
 .limelight svg .ll-axis-label{font-size:11px}
 .limelight svg .ll-axis{stroke:currentColor;stroke-width:1;opacity:.6}
+.limelight svg .ll-err{stroke:currentColor;stroke-width:1.2;fill:none;opacity:.55}
 .limelight .ll-pos{fill:#2da44e}.limelight .ll-neg{fill:#e5534b}.limelight .ll-zero{fill:#888}
 .limelight .ll-top{fill:#3b82f6}.limelight .ll-other{fill:#94a3b8}
 .limelight .ll-track{fill:rgba(127,127,127,.18)}
@@ -147,32 +148,46 @@ def _stats(pairs: Sequence[tuple[str, str]]) -> str:
     return '<dl class="ll-stats">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
 
 
+#: How the report names the fields of ``Explanation.fidelity[label]`` it knows.
+FIDELITY_FIELDS = (("holdout_r2", "fidelity on held-out samples (weighted R\u00b2)"),
+                   ("holdout_mae", "held-out mean absolute error"))
+
+
 def _fidelity_rows(explanation: Any, label: int) -> list[tuple[str, str]]:
-    """Held-out fidelity, when the explanation carries it (``explanation.fidelity``)."""
+    """Held-out fidelity and the effective sample size, when the explanation carries them."""
     fidelity = getattr(explanation, "fidelity", None)
-    if fidelity is None:
-        fidelity = explanation.meta.get("fidelity") if isinstance(explanation.meta, Mapping) else None
-    if fidelity is None:
-        return []
-    if hasattr(fidelity, "to_dict"):
-        fidelity = fidelity.to_dict()
-    elif hasattr(fidelity, "__dataclass_fields__"):
-        fidelity = {name: getattr(fidelity, name) for name in fidelity.__dataclass_fields__}
-    if isinstance(fidelity, Mapping) and label in fidelity:
-        fidelity = fidelity[label]
-    if isinstance(fidelity, numbers.Real):
-        return [("held-out fidelity", fmt(fidelity))]
     if not isinstance(fidelity, Mapping):
-        return [("held-out fidelity", esc(fidelity))]
+        return []
+    record = fidelity.get(_label_key(explanation, label))
+    if not isinstance(record, Mapping):
+        return []
     rows = []
-    for key, value in fidelity.items():
-        if isinstance(value, Mapping):
-            value = value.get(label, value.get(str(label)))
-        if isinstance(value, (numbers.Real, np.number)) and not isinstance(value, bool):
-            rows.append((f"held-out {esc(str(key).replace('_', ' '))}", fmt(float(value))))
-        elif isinstance(value, (str, bool)):
-            rows.append((f"held-out {esc(str(key).replace('_', ' '))}", esc(value)))
+    samples = record.get("holdout_samples")
+    for key, name in FIDELITY_FIELDS:
+        value = record.get(key)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            if key == "holdout_r2" and isinstance(samples, numbers.Real):
+                rows.append((name, f"{fmt(value)} <span class=\"ll-muted\">on {int(samples)} samples</span>"))
+            else:
+                rows.append((name, fmt(value)))
+    ess, share = record.get("ess"), record.get("ess_share")
+    if isinstance(ess, numbers.Real) and not isinstance(ess, bool):
+        extra = f" ({100 * float(share):.0f}% of the samples)" if isinstance(share, numbers.Real) else ""
+        rows.append(("effective sample size of the kernel", f"{float(ess):.0f}{extra}"))
     return rows
+
+
+#: Level of the confidence intervals drawn as whiskers (from ``Explanation.std_err``).
+CONFIDENCE = 0.95
+
+
+def _errors(explanation: Any, key: int, count: int) -> list[float] | None:
+    std_err = getattr(explanation, "std_err", None)
+    if not isinstance(std_err, Mapping) or key not in std_err or len(std_err[key]) != count:
+        return None
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
+    return [z * float(se) for se in std_err[key]]
 
 
 def _label_card(explanation: Any, label: int, show_all: bool) -> str:
@@ -203,7 +218,10 @@ def _label_card(explanation: Any, label: int, show_all: bool) -> str:
         stats.append(("fidelity (weighted R\u00b2 on the samples)", fmt(score)))
     stats.extend(_fidelity_rows(explanation, label))
     view = _modality_view(explanation, label, modality)
-    chart = weight_chart(rows, caption=f"weights for {label_name(explanation, label)}")
+    errors = _errors(explanation, key, len(rows))
+    chart = weight_chart(rows, caption=f"weights for {label_name(explanation, label)}", errors=errors)
+    if errors is not None:
+        legend += f"; whiskers: {100 * CONFIDENCE:.0f}% confidence intervals"
     low_fit = ""
     if key in explanation.score and float(explanation.score[key]) < 0.3:
         low_fit = ('<p class="ll-warn">The surrogate fits the model poorly here (weighted R\u00b2 '
