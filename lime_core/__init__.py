@@ -13,6 +13,7 @@ from ._explain import DEFAULT_BATCH_SIZE, default_kernel_width, explain
 from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._kernels import DistanceKernel, ExponentialKernel, exponential_kernel
 from ._representation import Neighborhood, Representation
+from ._shapley import CoalitionSampler, ShapleyKernel, explain_shapley
 from ._surrogate import SurrogateFit, fit_surrogate
 from .validation import check_random_state
 from .explanation import Explanation
@@ -23,5 +24,5 @@ __all__ = [
     "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "call_black_box",
     "check_int", "check_option", "check_positive_float", "check_random_state", "check_scores",
     "spawn_seed", "default_kernel_width", "explain", "exponential_kernel",
-    "fit_surrogate",
+    "fit_surrogate", "CoalitionSampler", "ShapleyKernel", "explain_shapley",
 ]

@@ -21,13 +21,20 @@ from typing import Any
 
 import numpy as np
 
+from dataclasses import dataclass, field, is_dataclass
+
+from ._adaptive import (AUTO_CONFIDENCE, AUTO_INITIAL_SAMPLES, DEFAULT_MAX_SAMPLES, auto_kernel_width,
+                        concat_neighborhoods, grow_rounds, top_k_settled)
 from ._black_box import call_black_box, warn_if_not_probabilities
 from ._domain import DomainMapper, FeatureNamesMapper
 from ._feature_selection import FEATURE_SELECTION_METHODS
-from ._kernels import ExponentialKernel, check_kernel_weights
+from ._fidelity import default_holdout_samples, drop_first_row, fidelity_record
+from ._kernels import DistanceKernel, ExponentialKernel, check_kernel_weights
 from ._representation import Neighborhood, Representation
+from ._shapley import MAX_ENUMERATED_FEATURES, CoalitionSampler, ShapleyKernel, fit_shapley
 from ._surrogate import fit_surrogate
-from .validation import check_int, check_option, check_positive_float, check_random_state
+from ._uncertainty import STD_ERROR_METHODS
+from .validation import check_int, check_option, check_positive_float, check_random_state, spawn_seed
 from .explanation import REGRESSION_LABEL, Explanation
 
 __all__ = ["explain", "DEFAULT_BATCH_SIZE", "default_kernel_width"]
@@ -77,12 +84,14 @@ def _check_neighborhood(hood: Any, num_samples: int, num_features: int) -> Neigh
     return hood
 
 
-def _classification_scores(scores: np.ndarray) -> np.ndarray:
+def _classification_scores(scores: np.ndarray, as_probability: bool | None = None) -> np.ndarray:
     """A single score column is the score of class 1: p -> [1-p, p], s -> [-s, s]."""
     if scores.shape[1] != 1:
         return scores
     column = scores[:, 0]
-    if column.min() >= 0.0 and column.max() <= 1.0:
+    if as_probability is None:
+        as_probability = bool(column.min() >= 0.0 and column.max() <= 1.0)
+    if as_probability:
         return np.column_stack([1.0 - column, column])
     return np.column_stack([-column, column])
 
@@ -104,14 +113,15 @@ def _resolve_labels(scores: np.ndarray, labels: tuple[int, ...] | None, top_labe
 
 def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
             labels: Iterable[int] | None = (1,), top_labels: int | None = None, num_features: int = 10,
-            num_samples: int = 5000, kernel: Callable[[Neighborhood], np.ndarray] | None = None,
-            kernel_width: float | None = None, feature_selection: str = "auto",
+            num_samples: int | str = 5000, kernel: Callable[[Neighborhood], np.ndarray] | None = None,
+            kernel_width: float | str | None = None, feature_selection: str = "auto",
             model_regressor: Any = None, alpha: float = 1.0, batch_size: int = DEFAULT_BATCH_SIZE,
             random_state: Any = None, mode: str = "classification",
             class_names: list[str] | None = None, domain_mapper: DomainMapper | None = None,
             predict_fn_name: str = "predict_fn", caller: str = "explain",
             progress: Callable[[int, int], None] | None = None,
-            extras: dict[str, Any] | None = None) -> Explanation:
+            extras: dict[str, Any] | None = None, max_samples: int = DEFAULT_MAX_SAMPLES,
+            holdout_samples: int | None = None, std_error: str = "sandwich") -> Explanation:
     """Explain ``predict_fn`` around the instance behind ``representation``.
 
     Parameters
@@ -126,21 +136,31 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         Explain the ``top_labels`` highest-scoring labels at ``x`` instead.
     num_features : int, default=10
         ``K``: the most features with a non-zero weight.
-    num_samples : int, default=5000
-        Size of the neighbourhood, ``x`` included.
+    num_samples : int or 'auto', default=5000
+        Size of the neighbourhood, ``x`` included. ``'auto'`` grows it in rounds
+        (1000, 2000, 4000, ... up to ``max_samples``) until the top-``K`` set is
+        statistically settled (see :mod:`lime_core._adaptive`); the rows used are
+        in ``meta['num_samples']`` and the rounds in ``meta['adaptive']``.
     kernel : callable ``Neighborhood -> ndarray of shape (num_samples,)``, optional
         The locality kernel ``pi_x``; default ``ExponentialKernel(kernel_width)``.
-    kernel_width : float, optional
-        Width of the default kernel; default ``0.75 * sqrt(d')``.
+        :class:`~lime_core.ShapleyKernel` turns the fit into KernelSHAP
+        (coalition sampling, no penalty, efficiency; ``alpha`` and
+        ``feature_selection`` are then not used).
+    kernel_width : float, 'auto' or None, optional
+        Width of the default kernel; default ``0.75 * sqrt(d')``. ``'auto'``
+        picks the smallest width on a grid whose weights keep an effective
+        sample size of at least half the samples (recorded in
+        ``meta['kernel_width_auto']``).
     feature_selection : {'auto', 'none', 'forward_selection', 'highest_weights', 'lasso_path'}, default='auto'
     model_regressor : scikit-learn regressor, optional
-        Replaces the closed-form ridge surrogate.
+        Replaces the closed-form ridge surrogate (no standard errors then).
     alpha : float, default=1.0
         Ridge penalty of the surrogate (lime's ``Ridge(alpha=1)``).
     batch_size : int, default=1000
         Rows per call to ``predict_fn``. Results do not depend on it.
     random_state : int, numpy.random.Generator or None
-        Drives all sampling; an int gives the same explanation every time.
+        Drives all sampling (the neighbourhood, its growth, the hold-out rows);
+        an int gives the same explanation every time.
     mode : {'classification', 'regression'}, default='classification'
     class_names : list of str, optional
     domain_mapper : DomainMapper, optional
@@ -148,9 +168,21 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     predict_fn_name, caller : str
         How the caller names the black box and itself, for messages.
     progress : callable ``(done, total) -> None``, optional
-        Called after each black-box batch.
+        Called after each black-box batch of the neighbourhood.
     extras : dict, optional
         Modality data stored on the explanation.
+    max_samples : int, default=20000
+        Cap of ``num_samples='auto'``.
+    holdout_samples : int, optional
+        Fresh neighbourhood rows, not used in the fit, on which the surrogate's
+        fidelity is measured (``Explanation.fidelity``). Each is one more
+        black-box row: the default ``ceil(num_samples / 10)`` costs 10% more
+        (reported in ``cost['holdout_rows']``). ``0`` skips it. With a kernel
+        callable other than the built-in ones the default is 0 (a custom kernel
+        may weigh a sample relative to the others).
+    std_error : {'sandwich', 'homoscedastic'}, default='sandwich'
+        Estimate of the weights' standard errors (``Explanation.std_err``);
+        see :mod:`lime_core._uncertainty`.
 
     Returns
     -------
@@ -174,68 +206,265 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     ...               num_samples=500, alpha=1e-9, random_state=0)
     >>> [(name, round(w, 6)) for name, w in exp.as_list()][:2]
     [('c', -3.0), ('a', 0.5)]
+    >>> round(exp.fidelity[1]["holdout_r2"], 6), exp.cost["holdout_rows"]
+    (1.0, 50)
     """
     started = time.perf_counter()
     check_option(mode, "mode", caller, ("classification", "regression"))
     labels = _check_labels(labels, caller)
-    num_samples = check_int(num_samples, "num_samples", caller, minimum=2)
+    auto_samples = isinstance(num_samples, str) and num_samples == "auto"
+    if auto_samples:
+        max_samples = check_int(max_samples, "max_samples", caller, minimum=2)
+    else:
+        num_samples = check_int(num_samples, "num_samples", caller, minimum=2)
     num_features = check_int(num_features, "num_features", caller, minimum=1)
     batch_size = check_int(batch_size, "batch_size", caller, minimum=1)
     if top_labels is not None:
         top_labels = check_int(top_labels, "top_labels", caller, minimum=1)
     check_option(feature_selection, "feature_selection", caller, FEATURE_SELECTION_METHODS)
+    check_option(std_error, "std_error", caller, STD_ERROR_METHODS)
+    if holdout_samples is not None:
+        holdout_samples = check_int(holdout_samples, "holdout_samples", caller, minimum=0)
     if alpha < 0:
         raise ValueError(f"The 'alpha' parameter of {caller} must be >= 0; got {alpha}.")
     d = len(representation.feature_names)
     if d == 0:
         raise ValueError(f"{caller}: the instance has no interpretable features to explain.")
-    if kernel is None:
-        width = default_kernel_width(d) if kernel_width is None else kernel_width
-        kernel = ExponentialKernel(check_positive_float(width, "kernel_width", caller))
-    elif kernel_width is not None:
-        check_positive_float(kernel_width, "kernel_width", caller)
+    builtin_kernel = kernel is None or isinstance(kernel, (ExponentialKernel, DistanceKernel, ShapleyKernel))
+    kernel, auto_width = _resolve_kernel(kernel, kernel_width, d, caller)
+    shapley = isinstance(kernel, ShapleyKernel)
+    if shapley:
+        if auto_samples or auto_width:
+            raise ValueError(f"{caller}: the Shapley kernel takes an int num_samples and no kernel_width; "
+                             f"got num_samples={num_samples!r}, kernel_width={kernel_width!r}.")
+        if model_regressor is not None:
+            raise ValueError(f"{caller}: the Shapley kernel fits its own constrained least squares; "
+                             f"model_regressor must be None.")
+        representation = CoalitionSampler(representation)
+        if d <= MAX_ENUMERATED_FEATURES and 2 ** d <= num_samples:
+            num_samples = 2 ** d
     rng = check_random_state(random_state, caller=caller)
+    run = _Run(representation, predict_fn, d, batch_size, predict_fn_name, progress, mode, labels,
+               top_labels, num_features, alpha)
 
-    hood = _check_neighborhood(representation.sample(num_samples, rng), num_samples, d)
-    result = call_black_box(predict_fn, hood, batch_size, name=predict_fn_name, progress=progress)
+    if auto_samples:
+        hood, kernel, width_record, adaptive = run.grow(rng, kernel, auto_width, max_samples)
+        num_samples = hood.num_samples
+    else:
+        hood = run.sample(representation.sample(num_samples, rng), num_samples, offset=0, total=num_samples)
+        kernel, width_record = _final_kernel(kernel, auto_width, hood)
+        adaptive = None
     weights = check_kernel_weights(kernel(hood), num_samples)
     z = np.asarray(hood.interpretable, dtype=float)
-
-    fit_kwargs = dict(num_features=num_features, feature_selection=feature_selection, alpha=alpha,
-                      model_regressor=model_regressor)
-    values: dict[str, Any] = {"local_exp": {}, "intercept": {}, "score": {}, "local_pred": {}}
+    targets = run.targets()
     if mode == "classification":
-        warn_if_not_probabilities(result.scores, name=predict_fn_name)
-        scores = _classification_scores(result.scores)
-        fit_labels, ranked = _resolve_labels(scores, labels, top_labels, predict_fn_name)
-        for label in fit_labels:
-            _store_fit(values, label, fit_surrogate(z, scores[:, label], weights, **fit_kwargs))
-        values.update(predict_proba=scores[0].copy(), top_labels=ranked)
+        warn_if_not_probabilities(targets.scores, name=predict_fn_name)
+    if holdout_samples is None:
+        holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
+    holdout = run.holdout(rng, holdout_samples, kernel) if holdout_samples else None
+
+    values: dict[str, Any] = {"local_exp": {}, "intercept": {}, "score": {}, "local_pred": {},
+                              "std_err": {}, "fidelity": {}}
+    for label, column in zip(targets.labels, targets.columns):
+        y = targets.scores[:, column]
+        if shapley:
+            fit = fit_shapley(z, y, weights, num_features=num_features, exact=getattr(hood, "exact", False))
+        else:
+            fit = fit_surrogate(z, y, weights, num_features=num_features, feature_selection=feature_selection,
+                                alpha=alpha, model_regressor=model_regressor, std_error=std_error)
+        record = (fidelity_record(None, None, None, weights) if holdout is None else
+                  fidelity_record(fit.predict(holdout.z), holdout.scores[:, column], holdout.weights, weights))
+        keys = [(label, 1.0)] if mode == "classification" else [(REGRESSION_LABEL, 1.0), (0, -1.0)]
+        for key, sign in keys:
+            _store_fit(values, key, fit, record, sign)
+    if mode == "classification":
+        values.update(predict_proba=targets.scores[0].copy(), top_labels=targets.ranked)
     else:
-        if result.scores.shape[1] != 1:
-            raise ValueError(f"mode='regression' needs one output per row; {predict_fn_name} returned "
-                             f"{result.scores.shape[1]} columns.")
-        y = result.scores[:, 0]
-        fit = fit_surrogate(z, y, weights, **fit_kwargs)
-        _store_fit(values, REGRESSION_LABEL, fit)
-        _store_fit(values, 0, fit, sign=-1.0)
+        y = targets.scores[:, 0]
         values.update(predicted_value=float(y[0]), min_value=float(y.min()), max_value=float(y.max()))
 
     meta = {"num_samples": num_samples, "num_features": num_features,
-            "feature_selection": feature_selection, "alpha": alpha, "kernel": _describe_kernel(kernel)}
-    cost = {"batch_size": batch_size, "black_box_calls": result.calls,
-            "black_box_seconds": result.seconds, "seconds": time.perf_counter() - started}
+            "feature_selection": "none" if shapley else feature_selection,
+            "alpha": 0.0 if shapley else alpha, "kernel": _describe_kernel(kernel),
+            "std_error": std_error, "holdout_samples": holdout_samples}
+    if adaptive is not None:
+        meta["adaptive"] = adaptive
+    if width_record is not None:
+        meta["kernel_width_auto"] = width_record
+    if shapley:
+        meta["shapley"] = {"exact": bool(getattr(hood, "exact", False))}
+    cost = run.cost(holdout, started)
     mapper = domain_mapper if domain_mapper is not None else FeatureNamesMapper(representation.feature_names)
     seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
     return Explanation(mapper, mode, None if class_names is None else list(class_names), seed,
                        extras=dict(extras or {}), meta=meta, cost=cost, **values)
 
 
-def _store_fit(values: dict[str, Any], label: int, fit: Any, sign: float = 1.0) -> None:
+def _resolve_kernel(kernel: Any, kernel_width: Any, d: int, caller: str) -> tuple[Any, bool]:
+    """The kernel to use, and whether its width is still to be chosen ('auto')."""
+    auto = isinstance(kernel_width, str)
+    if auto and kernel_width != "auto":
+        raise ValueError(f"The 'kernel_width' parameter of {caller} must be a float > 0, 'auto' or None; "
+                         f"got {kernel_width!r}.")
+    if kernel is None:
+        if auto:
+            return ExponentialKernel(1.0), True
+        width = default_kernel_width(d) if kernel_width is None else kernel_width
+        return ExponentialKernel(check_positive_float(width, "kernel_width", caller)), False
+    auto = auto or getattr(kernel, "kernel_width", None) == "auto"
+    if auto:
+        if not (is_dataclass(kernel) and hasattr(kernel, "kernel_width")):
+            raise ValueError(f"kernel_width='auto' needs the default kernel or a kernel with a "
+                             f"kernel_width field (ExponentialKernel, DistanceKernel); got "
+                             f"{type(kernel).__name__}.")
+        return kernel, True
+    if kernel_width is not None:
+        check_positive_float(kernel_width, "kernel_width", caller)
+    return kernel, False
+
+
+def _final_kernel(kernel: Any, auto_width: bool, hood: Neighborhood) -> tuple[Any, dict[str, Any] | None]:
+    if not auto_width:
+        return kernel, None
+    return auto_kernel_width(kernel, hood)
+
+
+@dataclass
+class _Targets:
+    scores: np.ndarray           # (n, k) after the classification conversion
+    labels: list[int]            # the labels to explain
+    columns: list[int]           # their columns in scores
+    ranked: list[int] | None     # top_labels order
+
+
+@dataclass
+class _Holdout:
+    z: np.ndarray
+    scores: np.ndarray
+    weights: np.ndarray
+    calls: int
+    seconds: float
+
+
+@dataclass
+class _Run:
+    """The black-box side of one explanation: scored rows so far and their cost."""
+
+    representation: Any
+    predict_fn: Callable[[Any], Any]
+    d: int
+    batch_size: int
+    name: str
+    progress: Callable[[int, int], None] | None
+    mode: str
+    labels: tuple[int, ...] | None
+    top_labels: int | None
+    num_features: int
+    alpha: float
+    hoods: list[Neighborhood] = field(default_factory=list)
+    blocks: list[np.ndarray] = field(default_factory=list)
+    calls: int = 0
+    seconds: float = 0.0
+    as_probability: bool | None = None
+
+    def sample(self, hood: Any, num_samples: int, *, offset: int, total: int) -> Neighborhood:
+        """Check ``hood``, score it, and return every row scored so far as one neighbourhood."""
+        hood = _check_neighborhood(hood, num_samples, self.d)
+        if offset:
+            hood = drop_first_row(hood)
+        progress = None if self.progress is None else (lambda done, _: self.progress(offset + done, total))
+        result = call_black_box(self.predict_fn, hood, self.batch_size, name=self.name, progress=progress)
+        if self.blocks and result.scores.shape[1] != self.blocks[0].shape[1]:
+            raise ValueError(f"{self.name} returned {result.scores.shape[1]} columns on new rows but "
+                             f"{self.blocks[0].shape[1]} before.")
+        self.hoods.append(hood)
+        self.blocks.append(result.scores)
+        self.calls += result.calls
+        self.seconds += result.seconds
+        return concat_neighborhoods(self.hoods)
+
+    def targets(self) -> _Targets:
+        raw = np.concatenate(self.blocks) if len(self.blocks) > 1 else self.blocks[0]
+        if self.mode == "regression":
+            if raw.shape[1] != 1:
+                raise ValueError(f"mode='regression' needs one output per row; {self.name} returned "
+                                 f"{raw.shape[1]} columns.")
+            return _Targets(raw, [REGRESSION_LABEL], [0], None)
+        if self.as_probability is None and raw.shape[1] == 1:
+            self.as_probability = bool(raw.min() >= 0.0 and raw.max() <= 1.0)
+        scores = _classification_scores(raw, self.as_probability)
+        fit_labels, ranked = _resolve_labels(scores, self.labels, self.top_labels, self.name)
+        return _Targets(scores, fit_labels, fit_labels, ranked)
+
+    def grow(self, rng: np.random.Generator, kernel: Any, auto_width: bool, max_samples: int
+             ) -> tuple[Neighborhood, Any, dict[str, Any] | None, dict[str, Any]]:
+        """``num_samples='auto'``: grow the neighbourhood until the top-K set is settled."""
+        sizes = grow_rounds(AUTO_INITIAL_SAMPLES, max_samples)
+        rounds: list[dict[str, Any]] = []
+        previous = 0
+        for size in sizes:
+            if previous == 0:
+                hood = self.sample(self.representation.sample(size, rng), size, offset=0, total=size)
+            else:
+                sub = np.random.default_rng(spawn_seed(rng))
+                hood = self.sample(self.representation.sample(size - previous + 1, sub),
+                                   size - previous + 1, offset=previous, total=size)
+            previous = size
+            used, width_record = _final_kernel(kernel, auto_width, hood)
+            weights = check_kernel_weights(used(hood), size)
+            targets = self.targets()
+            settled, stat = top_k_settled(np.asarray(hood.interpretable, dtype=float),
+                                          targets.scores[:, targets.columns], weights, self.alpha,
+                                          self.num_features)
+            rounds.append({"num_samples": size, "z": float(stat)})
+            if settled:
+                break
+        adaptive = {"settled": bool(settled), "confidence": AUTO_CONFIDENCE, "max_samples": max_samples,
+                    "initial_samples": sizes[0], "rounds": rounds}
+        return hood, used, width_record, adaptive
+
+    def holdout(self, rng: np.random.Generator, num_rows: int, kernel: Any) -> _Holdout:
+        """Score ``num_rows`` fresh rows from an independent sub-stream (row 0, ``x'``, is dropped)."""
+        sub = np.random.default_rng(spawn_seed(rng))
+        hood = drop_first_row(_check_neighborhood(self.representation.sample(num_rows + 1, sub),
+                                                  num_rows + 1, self.d))
+        result = call_black_box(self.predict_fn, hood, self.batch_size, name=self.name)
+        if result.scores.shape[1] != self.blocks[0].shape[1]:
+            raise ValueError(f"{self.name} returned {result.scores.shape[1]} columns on the hold-out rows "
+                             f"but {self.blocks[0].shape[1]} on the neighbourhood.")
+        scores = result.scores
+        if self.mode == "classification":
+            scores = _classification_scores(scores, self.as_probability if self.as_probability is not None
+                                            else bool(self.blocks[0].min() >= 0 and self.blocks[0].max() <= 1))
+        weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
+        if weights.shape != (num_rows,) or not np.all(np.isfinite(weights)):
+            raise ValueError(f"kernel returned weights of shape {weights.shape} on the hold-out rows; "
+                             f"expected ({num_rows},) finite values.")
+        return _Holdout(np.asarray(hood.interpretable, dtype=float), scores, weights, result.calls,
+                        result.seconds)
+
+    def cost(self, holdout: _Holdout | None, started: float) -> dict[str, Any]:
+        rows = sum(h.num_samples for h in self.hoods)
+        held_calls = 0 if holdout is None else holdout.calls
+        held_rows = 0 if holdout is None else len(holdout.z)
+        return {"batch_size": self.batch_size, "black_box_calls": self.calls,
+                "black_box_seconds": self.seconds, "black_box_rows": rows,
+                "holdout_calls": held_calls, "holdout_rows": held_rows,
+                "holdout_seconds": 0.0 if holdout is None else holdout.seconds,
+                "total_black_box_calls": self.calls + held_calls,
+                "total_black_box_rows": rows + held_rows,
+                "seconds": time.perf_counter() - started}
+
+
+def _store_fit(values: dict[str, Any], label: int, fit: Any, fidelity: dict[str, Any],
+               sign: float = 1.0) -> None:
     values["local_exp"][label] = [(int(i), sign * float(w)) for i, w in zip(fit.feature_ids, fit.coef)]
-    values["intercept"][label] = fit.intercept
+    values["intercept"][label] = fit.intercept  # lime keeps these unsigned for label 0 of a regression
     values["score"][label] = fit.score
     values["local_pred"][label] = fit.local_pred
+    if fit.std_err is not None:
+        values["std_err"][label] = [float(s) for s in fit.std_err]
+    values["fidelity"][label] = dict(fidelity)
 
 
 def _describe_kernel(kernel: Any) -> dict[str, Any]:

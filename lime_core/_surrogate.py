@@ -13,6 +13,7 @@ from sklearn.base import clone
 
 from ._feature_selection import select_features
 from ._ridge import solve_ridge, weighted_moments, weighted_r2
+from ._uncertainty import ridge_covariance
 
 __all__ = ["SurrogateFit", "fit_surrogate"]
 
@@ -32,6 +33,11 @@ class SurrogateFit:
         Weighted R^2 of the surrogate on the samples it was fitted on.
     local_pred : float
         The surrogate's prediction at ``x'`` (row 0).
+    std_err : ndarray of shape (K,) or None
+        Standard error of each weight, aligned with ``coef`` (closed-form ridge
+        only; see :mod:`lime_core._uncertainty`). ``None`` for a ``model_regressor``.
+    covariance : ndarray of shape (K, K) or None
+        Their covariance matrix, in the order of ``feature_ids``.
     """
 
     feature_ids: np.ndarray
@@ -39,6 +45,12 @@ class SurrogateFit:
     intercept: float
     score: float
     local_pred: float
+    std_err: np.ndarray | None = None
+    covariance: np.ndarray | None = None
+
+    def predict(self, z: np.ndarray) -> np.ndarray:
+        """The surrogate's prediction ``g(z')`` for rows of ``z'`` (shape (m, d'))."""
+        return np.asarray(z, dtype=float)[:, self.feature_ids] @ self.coef + self.intercept
 
 
 def _fit_regressor(model_regressor: Any, z: np.ndarray, y: np.ndarray, weights: np.ndarray
@@ -61,7 +73,7 @@ def _fit_regressor(model_regressor: Any, z: np.ndarray, y: np.ndarray, weights: 
 
 def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_features: int,
                   feature_selection: str = "auto", alpha: float = 1.0,
-                  model_regressor: Any = None) -> SurrogateFit:
+                  model_regressor: Any = None, std_error: str | None = "sandwich") -> SurrogateFit:
     """Select ``num_features`` columns of ``z`` and fit the weighted surrogate on them.
 
     Parameters
@@ -79,6 +91,9 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
         Ridge penalty of the final fit (lime's ``Ridge(alpha=1)``).
     model_regressor : scikit-learn regressor, optional
         Fitted instead of the closed-form ridge (cloned first; the argument is not changed).
+    std_error : {'sandwich', 'homoscedastic'} or None, default='sandwich'
+        How to estimate the weights' standard errors (see
+        :func:`~lime_core._uncertainty.ridge_covariance`); ``None`` skips them.
 
     Returns
     -------
@@ -104,7 +119,14 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
         prediction = z_used @ coef + intercept
         score = weighted_r2(y, prediction, weights)
         local_pred = float(prediction[0])
+        covariance = (None if std_error is None else
+                      ridge_covariance(z_used, y, weights, coef, intercept, alpha, method=std_error))
     else:
         coef, intercept, score, local_pred = _fit_regressor(model_regressor, z[:, used], y, weights)
+        covariance = None
     order = np.argsort(-np.abs(coef), kind="stable")
-    return SurrogateFit(used[order], coef[order], intercept, score, local_pred)
+    if covariance is None:
+        return SurrogateFit(used[order], coef[order], intercept, score, local_pred)
+    covariance = covariance[np.ix_(order, order)]
+    std_err = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    return SurrogateFit(used[order], coef[order], intercept, score, local_pred, std_err, covariance)

@@ -57,8 +57,21 @@ class Explanation:
     meta : dict
         The settings that made the explanation (samples, kernel, selection...).
     cost : dict
-        How it ran: batch size, black-box calls, seconds inside the black box and
-        in all. Not part of equality: two explanations that differ only in cost are equal.
+        How it ran: batch size, black-box calls and rows (``black_box_*`` for the
+        neighbourhood, ``holdout_*`` for the hold-out rows, ``total_*`` for both),
+        seconds inside the black box and in all. Not part of equality: two
+        explanations that differ only in cost are equal.
+    std_err : dict of int to list of float
+        Per label, the standard error of each weight, aligned with ``local_exp``
+        (closed-form ridge and Shapley fits; see :mod:`lime_core._uncertainty`).
+        Conditional on the selected features. :meth:`intervals` turns them into
+        confidence intervals.
+    fidelity : dict of int to dict
+        Per label: ``holdout_r2`` and ``holdout_mae`` (weighted R^2 and mean
+        absolute error of the surrogate on fresh neighbourhood rows not used in
+        the fit), ``holdout_samples``, and ``ess`` / ``ess_share``, the effective
+        sample size ``(sum w)^2 / sum w^2`` of the kernel weights (see
+        :mod:`lime_core._fidelity`).
 
     Examples
     --------
@@ -87,6 +100,8 @@ class Explanation:
     extras: dict[str, Any] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     cost: dict[str, Any] = field(default_factory=dict)
+    std_err: dict[int, list[float]] = field(default_factory=dict)
+    fidelity: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.mode not in ("classification", "regression"):
@@ -132,6 +147,35 @@ class Explanation:
     def as_map(self) -> dict[int, list[tuple[int, float]]]:
         """``{label: [(feature_id, weight), ...]}`` for every explained label."""
         return self.local_exp
+
+    def intervals(self, label: int = 1, level: float = 0.95) -> list[tuple[Any, float, float, float]]:
+        """Normal confidence intervals of the weights: ``[(name, weight, low, high), ...]``.
+
+        ``weight -/+ z * std_err`` with ``z`` the two-sided normal quantile of
+        ``level``, in the order of :meth:`as_list`.
+
+        Parameters
+        ----------
+        label : int, default=1
+        level : float, default=0.95
+            In (0, 1).
+
+        Examples
+        --------
+        >>> exp = Explanation(FeatureNamesMapper(["a"]), local_exp={1: [(0, 0.5)]}, std_err={1: [0.1]})
+        >>> [(n, round(lo, 3), round(hi, 3)) for n, w, lo, hi in exp.intervals()]
+        [('a', 0.304, 0.696)]
+        """
+        from statistics import NormalDist
+        if not 0.0 < level < 1.0:
+            raise ValueError(f"The 'level' parameter of Explanation.intervals must be in (0, 1); got {level}.")
+        key = self._label_key(label)
+        if key not in self.std_err:
+            raise KeyError(f"no standard errors for label {label} (a model_regressor fit has none).")
+        z = NormalDist().inv_cdf(0.5 + level / 2.0)
+        names = [name for name, _ in self.as_list(label=label)]
+        return [(name, float(w), float(w - z * se), float(w + z * se))
+                for name, (_, w), se in zip(names, self.local_exp[key], self.std_err[key])]
 
     # ------------------------------------------------------------------ rendering (delegated)
     def as_pyplot_figure(self, label: int = 1, **kwargs: Any) -> Any:
