@@ -10,8 +10,6 @@ from collections.abc import Sequence
 
 __all__ = ["weight_chart", "score_bars", "esc", "fmt"]
 
-#: Approximate width of one character of the 13 px system font, used to lay out labels.
-CHAR_WIDTH = 7.2
 #: Height of one bar row in pixels.
 ROW_HEIGHT = 26
 #: Longest label shown in full; longer ones are shortened with an ellipsis (full text in a tooltip).
@@ -41,6 +39,22 @@ def fmt(value: float, digits: int = 3) -> str:
     if value != 0 and (abs(value) < 10 ** -digits or abs(value) >= 1e6):
         return f"{value:.{max(digits - 1, 1)}g}" if abs(value) >= 1e6 else f"{value:.0e}"
     return f"{value:.{digits}f}"
+
+
+_NARROW = set("iljtfr.,:;'|!()[]{} ")
+_WIDE = set("mwMWOQGD@%&")
+
+
+def text_width(text: str) -> float:
+    """A generous estimate of the width of ``text`` in the 13 px sans-serif of the charts.
+
+    Examples
+    --------
+    >>> text_width("iii") < text_width("abc") < text_width("MWM")
+    True
+    """
+    return sum(4.6 if c in _NARROW else 11.5 if c in _WIDE else 9.2 if c.isupper() else 8.0
+               for c in text)
 
 
 def _short(text: str, limit: int = MAX_LABEL_CHARS) -> str:
@@ -78,9 +92,9 @@ def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str 
     values = [None if value is None else _short(str(value), 30) for _, value, _ in rows]
     weights = [float(w) for _, _, w in rows]
     has_values = any(v is not None for v in values)
-    name_w = max(len(n) for n in names) * CHAR_WIDTH + 12
-    value_w = (max(len(v or "") for v in values) * CHAR_WIDTH + 2 * CHAR_WIDTH + 12) if has_values else 0
-    number_w = max(len(f"{w:+.4f}") for w in weights) * CHAR_WIDTH + 8
+    name_w = max(text_width(n) for n in names) + 12
+    value_w = (max(text_width("= " + (v or "")) for v in values) + 12) if has_values else 0
+    number_w = max(text_width(f"{w:+.4f}") for w in weights) + 8
     bar_half = 170.0
     left = name_w + value_w
     axis = left + number_w + bar_half
@@ -149,10 +163,10 @@ def score_bars(rows: Sequence[tuple[str, float]], *, highlight: int | None = Non
     """
     names = [_short(str(n), 40) for n, _ in rows]
     scores = [float(s) for _, s in rows]
-    name_w = max(len(n) for n in names) * CHAR_WIDTH + 12
+    name_w = max(text_width(n) for n in names) + 12
     bar_w = 200.0
     top = max([1.0] + [abs(s) for s in scores])
-    width = name_w + bar_w + 70
+    width = name_w + bar_w + text_width("0.0000") + 14
     height = 22 * len(rows) + 4
     parts = [f'<svg class="ll-chart ll-scores" role="img" aria-label="{esc(caption)}" width="{width:.0f}" '
              f'height="{height}" style="max-width:{width:.0f}px" viewBox="0 0 {width:.0f} {height}" xmlns="http://www.w3.org/2000/svg">',
