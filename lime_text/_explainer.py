@@ -11,6 +11,7 @@ from lime_core import DEFAULT_BATCH_SIZE, DistanceKernel, Explanation, explain
 from ._domain import TextDomainMapper
 from ._indexed import IndexedCharacters, IndexedString, IndexedText
 from ._representation import TextRepresentation
+from ._tokenizers import resolve_tokenizer
 
 __all__ = ["LimeTextExplainer", "DEFAULT_KERNEL_WIDTH"]
 
@@ -116,6 +117,7 @@ class LimeTextExplainer:
                 raise ValueError(f"LimeTextExplainer got tokenizer={self.tokenizer!r} with "
                                  f"char_level=True; characters need no tokenizer, pass one or the other.")
             return IndexedCharacters(text_instance, bow=self.bow, mask_string=self.mask_string)
+        resolve_tokenizer(self.tokenizer, self.split_expression, caller="LimeTextExplainer")  # messages
         indexed = IndexedString(text_instance, split_expression=self.split_expression, bow=self.bow,
                                 mask_string=self.mask_string, tokenizer=self.tokenizer)
         if indexed.num_words() == 0:
