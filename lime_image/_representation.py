@@ -1,0 +1,121 @@
+"""The interpretable view of an image: "superpixel ``i`` keeps its pixels"."""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from lime_core import Neighborhood
+
+from ._masking import PerturbationPlan
+
+__all__ = ["ImageRepresentation", "binary_distances"]
+
+
+def binary_distances(z: np.ndarray, metric: str = "cosine") -> np.ndarray:
+    """Distance of each row of ``z'`` to the all-ones row ``x'`` (lime's image distances).
+
+    Parameters
+    ----------
+    z : ndarray of shape (n, d')
+    metric : str, default='cosine'
+        Any metric of :func:`sklearn.metrics.pairwise_distances`. The cosine
+        distance of a 0/1 row with ``k`` ones is ``1 - sqrt(k / d')`` (1 for
+        the all-zero row, as scikit-learn computes it), done in closed form.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> binary_distances(np.array([[1, 1, 1, 1], [1, 0, 0, 0], [0, 0, 0, 0]])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    z = np.asarray(z)
+    if metric == "cosine" and ((z == 0) | (z == 1)).all():
+        return 1.0 - np.sqrt(np.count_nonzero(z, axis=1) / z.shape[1])
+    from sklearn.metrics import pairwise_distances
+    ones = np.ones((1, z.shape[1]))
+    return pairwise_distances(np.asarray(z, dtype=float), ones, metric=metric).ravel()
+
+
+class ImageRepresentation:
+    """An image cut into superpixels, each of which is kept or hidden (lime's image view).
+
+    ``z'`` is a 0/1 vector over superpixels; ``h(z')`` is the image with every
+    superpixel whose entry is 0 replaced by the same pixels of ``fill``. Rows
+    of the neighbourhood are drawn uniformly from ``{0, 1}^d'`` (lime's
+    sampling), row 0 is all ones (the image itself), and the distance to it is
+    ``distance_metric`` (cosine in lime).
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W) or (H, W, C)
+        The instance, in the dtype and layout the black box takes.
+    segments : ndarray of shape (H, W) of int
+        Labels ``0 .. d' - 1``.
+    fill : ndarray of the image's shape and dtype
+        Pixels shown where a superpixel is hidden.
+    distance_metric : str, default='cosine'
+
+    Attributes
+    ----------
+    feature_names : list of str
+        ``'superpixel i'``.
+    num_segments : int
+
+    Examples
+    --------
+    >>> image = np.arange(16, dtype=np.uint8).reshape(4, 4)
+    >>> segments = np.repeat([[0, 0, 1, 1]], 4, axis=0)
+    >>> rep = ImageRepresentation(image, segments, np.zeros_like(image))
+    >>> hood = rep.sample(8, np.random.default_rng(0))
+    >>> hood.interpretable[0].tolist(), hood.model_input(0, 3).shape
+    ([1, 1], (3, 4, 4))
+    >>> rep.to_model_input(np.array([[0, 1]]))[0, 0].tolist()
+    [0, 0, 2, 3]
+    """
+
+    def __init__(self, image: np.ndarray, segments: np.ndarray, fill: np.ndarray,
+                 distance_metric: str = "cosine") -> None:
+        self.image = image
+        self.segments = segments
+        self.fill = fill
+        self.distance_metric = distance_metric
+        self.num_segments = int(segments.max()) + 1
+        self.feature_names = [f"superpixel {i}" for i in range(self.num_segments)]
+        self._plan = PerturbationPlan(image, fill, segments, self.num_segments)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_plan")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._plan = PerturbationPlan(self.image, self.fill, self.segments, self.num_segments)
+
+    def to_model_input(self, z_prime: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
+        """Images for rows of ``z'`` (non-zero = superpixel kept): shape (m, *image.shape).
+
+        ``rng`` is unused (the map is deterministic); it is part of the protocol.
+        """
+        z = np.asarray(z_prime)
+        if z.ndim == 1:
+            z = z[None, :]
+        if z.ndim != 2 or z.shape[1] != self.num_segments:
+            raise ValueError(f"z_prime must have shape (m, {self.num_segments}), one column per "
+                             f"superpixel; got shape {np.shape(z_prime)}.")
+        return self._plan(z != 0)
+
+    def _rows(self, z: np.ndarray, start: int, stop: int) -> np.ndarray:
+        return self._plan(z[start:stop] != 0)
+
+    def sample(self, num_samples: int, rng: np.random.Generator) -> Neighborhood:
+        """lime's image neighbourhood: uniform 0/1 rows, row 0 all ones, lazy images."""
+        z = rng.integers(0, 2, size=(num_samples, self.num_segments), dtype=np.int8)
+        z[0] = 1
+        distances = binary_distances(z, self.distance_metric)
+        return Neighborhood(z, distances, partial(self._rows, z))

@@ -1,0 +1,1 @@
+"""lime's ``lime.wrappers`` path: :mod:`lime_image.wrappers.scikit_image`."""
