@@ -1,0 +1,307 @@
+"""What an explainer learns from its training table, computed once and kept small.
+
+:func:`fit_table` turns the training data into the sampling tables of the
+interpretable features:
+
+- *state* features (categorical columns, feature groups, discretized continuous
+  columns): a distribution over states (categories, bins) from the training
+  frequencies, with two extra states, "missing" (sampled at its training rate)
+  and "unseen" (never sampled: the explained row holds a value the training data
+  never showed);
+- *continuous* features (``discretize_continuous=False``): mean and standard
+  deviation (lime's ``StandardScaler``) and the rate of missing values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtr
+
+from ._table import TableCodec
+from .discretize import BaseDiscretizer, DecileDiscretizer, EntropyDiscretizer, QuartileDiscretizer, StatsDiscretizer
+
+__all__ = ["TableModel", "fit_table", "CATEGORICAL", "BINNED", "CONTINUOUS", "GROUP"]
+
+CATEGORICAL, BINNED, CONTINUOUS, GROUP = "categorical", "binned", "continuous", "group"
+#: Padding of the cumulative-frequency table: larger than any uniform draw.
+_PAST_ONE = 2.0
+#: Features with at most this many states are drawn by comparisons; more by searchsorted.
+_SMALL_STATES = 24
+
+
+@dataclass
+class TableModel:
+    """The fitted sampling tables (see the module docstring).
+
+    Interpretable feature ``j`` has ``kinds[j]`` and covers ``columns[j]`` of the table.
+    State features are numbered ``0..S-1`` in ``state_ids``; per state feature,
+    ``freqs[s]`` has ``n_regular + 2`` entries (regular states, missing, unseen).
+    """
+
+    codec: TableCodec
+    names: list[str]
+    kinds: list[str]
+    columns: list[list[int]]
+    state_ids: np.ndarray
+    freqs: list[np.ndarray]
+    n_regular: np.ndarray
+    cum_small: np.ndarray
+    small: np.ndarray
+    large: np.ndarray
+    bin_pos: np.ndarray
+    bin_cols: np.ndarray
+    bin_offsets: np.ndarray
+    bin_mean: np.ndarray
+    bin_std: np.ndarray
+    bin_lo: np.ndarray
+    bin_hi: np.ndarray
+    bin_int_lo: np.ndarray
+    bin_int_hi: np.ndarray
+    bin_integer: np.ndarray
+    bin_table: np.ndarray
+    cat_pos: np.ndarray
+    cat_cols: np.ndarray
+    group_pos: list[int]
+    group_tables: list[np.ndarray]
+    cont_ids: np.ndarray
+    cont_cols: np.ndarray
+    cont_mean: np.ndarray
+    cont_scale: np.ndarray
+    cont_missing: np.ndarray
+    scaler_mean: np.ndarray
+    scaler_scale: np.ndarray
+    discretizer: BaseDiscretizer | None
+    group_names: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def num_features(self) -> int:
+        return len(self.kinds)
+
+    def state_position(self, feature: int) -> int:
+        return int(np.flatnonzero(self.state_ids == feature)[0])
+
+    def draw_states(self, u: np.ndarray, cum_small: np.ndarray | None = None,
+                    cum_large: list[np.ndarray] | None = None) -> np.ndarray:
+        """Inverse-CDF draws: uniform ``u`` (n, S) -> state indices (n, S), vectorised."""
+        cum_small = self.cum_small if cum_small is None else cum_small
+        states = np.zeros(u.shape, dtype=np.int32)
+        if self.small.size:
+            us = u if self.small.size == u.shape[1] else u[:, self.small]
+            acc = np.zeros(us.shape, dtype=np.int8)
+            above = np.empty(us.shape, dtype=bool)
+            for k in range(cum_small.shape[1]):
+                np.greater_equal(us, cum_small[:, k], out=above)
+                acc += above.view(np.int8)
+            if self.small.size == u.shape[1]:
+                states[:] = acc
+            else:
+                states[:, self.small] = acc
+        for i, s in enumerate(self.large):
+            cum = np.cumsum(self.freqs[s]) if cum_large is None else cum_large[i]
+            states[:, s] = np.minimum(np.searchsorted(cum, u[:, s].astype(float), side="right"), cum.size - 1)
+        return states
+
+    def cumulative(self, freqs: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Cumulative tables for :meth:`draw_states` from per-feature frequencies."""
+        width = max((freqs[s].size for s in self.small), default=1)
+        cum_small = np.full((self.small.size, max(width - 1, 1)), _PAST_ONE, dtype=np.float32)
+        for i, s in enumerate(self.small):
+            cum = np.cumsum(freqs[s])
+            cum = cum / cum[-1] if cum[-1] > 0 else cum
+            cum_small[i, :cum.size - 1] = cum[:-1]
+        cum_large = []
+        for s in self.large:
+            cum = np.cumsum(freqs[s])
+            cum_large.append(cum / cum[-1] if cum[-1] > 0 else cum)
+        return cum_small, cum_large
+
+
+def _frequencies(codes: np.ndarray, n_regular: int) -> np.ndarray:
+    """Training frequency of each state: regular codes, then missing, then unseen (0)."""
+    missing = np.isnan(codes)
+    counts = np.bincount(codes[~missing].astype(np.intp), minlength=n_regular).astype(float)[:n_regular]
+    return np.concatenate([counts, [missing.sum(), 0.0]]) / max(codes.shape[0], 1)
+
+
+def _stats_frequencies(stats: dict, column: int, n_regular: int, value_to_state: Any) -> np.ndarray:
+    values = _get(stats["feature_values"], column)
+    frequencies = np.asarray(_get(stats["feature_frequencies"], column), dtype=float)
+    freq = np.zeros(n_regular + 2)
+    for value, f in zip(values, frequencies):
+        state = value_to_state(value)
+        if state is not None and 0 <= state < n_regular:
+            freq[state] += f
+    total = freq.sum()
+    return freq / total if total > 0 else freq
+
+
+def _get(mapping: Any, key: int) -> Any:
+    if isinstance(mapping, dict):
+        return mapping[key] if key in mapping else mapping[str(key)]
+    return mapping[key]
+
+
+def make_discretizer(discretizer: Any, matrix: np.ndarray, continuous: list[int], names: list[str],
+                     labels: Any, random_state: Any, stats: dict | None) -> BaseDiscretizer:
+    """lime's choice of discretizer, on the encoded matrix (categorical columns skipped)."""
+    p = matrix.shape[1]
+    skip = [c for c in range(p) if c not in set(continuous)]
+    seed = random_state if isinstance(random_state, (int, np.integer)) else None
+    if isinstance(discretizer, BaseDiscretizer):
+        return discretizer
+    if stats:
+        return StatsDiscretizer(matrix, skip, names, labels=labels, random_state=seed, data_stats=stats)
+    classes = {"quartile": QuartileDiscretizer, "decile": DecileDiscretizer, "entropy": EntropyDiscretizer}
+    return classes[discretizer](matrix, skip, names, labels=labels, random_state=seed)
+
+
+def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[int]],
+              discretize_continuous: bool, discretizer: Any, training_labels: Any, random_state: Any,
+              stats: dict | None) -> TableModel:
+    """Build the :class:`TableModel` of an encoded training matrix."""
+    p = codec.num_columns
+    grouped = {c for cols in groups.values() for c in cols}
+    group_at = {min(cols): (name, cols) for name, cols in groups.items()}
+    names, kinds, columns = [], [], []
+    for c in range(p):
+        if c in group_at:
+            name, cols = group_at[c]
+            names.append(name), kinds.append(GROUP), columns.append(list(cols))
+        if c in grouped:
+            continue
+        names.append(codec.feature_names[c])
+        columns.append([c])
+        if codec.categorical[c]:
+            kinds.append(CATEGORICAL)
+        else:
+            kinds.append(BINNED if discretize_continuous else CONTINUOUS)
+
+    continuous_cols = [cols[0] for cols, kind in zip(columns, kinds) if kind in (BINNED, CONTINUOUS)]
+    disc = None
+    if discretize_continuous and continuous_cols:
+        disc = make_discretizer(discretizer, matrix, continuous_cols, codec.feature_names, training_labels,
+                                random_state, stats)
+
+    # lime's scaler: StandardScaler(with_mean=False) fitted on the data, categorical -> (0, 1).
+    scaler_mean = np.zeros(p)
+    scaler_scale = np.ones(p)
+    if continuous_cols:
+        block = matrix[:, continuous_cols]
+        has_nan = np.isnan(block).any()
+        mean = np.nanmean(block, axis=0) if has_nan else block.mean(axis=0)
+        std = np.nanstd(block, axis=0) if has_nan else block.std(axis=0)
+        scaler_mean[continuous_cols] = np.nan_to_num(mean)
+        scaler_scale[continuous_cols] = np.where(np.nan_to_num(std) > 0, np.nan_to_num(std), 1.0)
+
+    state_ids, freqs, n_regular = [], [], []
+    cat_pos, cat_cols, bin_pos, bin_cols = [], [], [], []
+    group_pos, group_tables, group_names = [], [], {}
+    bin_stats: list[tuple[np.ndarray, ...]] = []
+    cont_ids, cont_cols = [], []
+    for j, (kind, cols) in enumerate(zip(kinds, columns)):
+        if kind == CONTINUOUS:
+            cont_ids.append(j), cont_cols.append(cols[0])
+            continue
+        s = len(state_ids)
+        state_ids.append(j)
+        c = cols[0]
+        if kind == CATEGORICAL:
+            k = codec.categories[c].size
+            cat_pos.append(s), cat_cols.append(c)
+            if stats:
+                cats = codec.categories[c]
+                freq = _stats_frequencies(stats, c, k, lambda v, cats=cats: _category_state(cats, v))
+            else:
+                freq = _frequencies(matrix[:, c], k)
+        elif kind == BINNED:
+            qts = disc.boundaries[c]
+            k = qts.size + 1
+            bin_pos.append(s), bin_cols.append(c)
+            if stats:
+                freq = _stats_frequencies(stats, c, k, lambda v: int(v))
+            else:
+                column = matrix[:, c]
+                codes = np.searchsorted(qts, column).astype(float)
+                codes[np.isnan(column)] = np.nan
+                freq = _frequencies(codes, k)
+            pad = [np.nan, np.nan]
+            bin_stats.append(tuple(np.concatenate([np.asarray(getattr(disc, a)[c], dtype=float)[:k], pad])
+                                   for a in ("means", "stds", "mins", "maxs")))
+        else:  # GROUP
+            block = matrix[:, cols]
+            table, inverse = np.unique(np.where(np.isnan(block), np.inf, block), axis=0, return_inverse=True)
+            table = np.where(np.isinf(table), np.nan, table)
+            k = table.shape[0]
+            freq = np.concatenate([np.bincount(inverse.ravel(), minlength=k) / block.shape[0], [0.0, 0.0]])
+            group_pos.append(s)
+            group_tables.append(np.vstack([table, np.full((2, len(cols)), np.nan)]))
+            group_names[j] = [codec.feature_names[cc] for cc in cols]
+        freqs.append(freq)
+        n_regular.append(k)
+
+    sizes = np.array([f.size for f in freqs], dtype=np.intp)
+    small = np.flatnonzero(sizes <= _SMALL_STATES)
+    large = np.flatnonzero(sizes > _SMALL_STATES)
+    if bin_stats:
+        means, stds, los, his = (np.concatenate([b[i] for b in bin_stats]) for i in range(4))
+        bin_sizes = np.array([b[0].size for b in bin_stats])
+        offsets = np.concatenate([[0], np.cumsum(bin_sizes)[:-1]]).astype(np.intp)
+        stds = np.where(stds > 0, stds, 1e-11)
+        quantile_start, quantile_span, signed_std = _truncation_tables(means, stds, los, his)
+        integer = codec.integer[bin_cols]
+        state_index = np.concatenate([np.arange(b[0].size) for b in bin_stats])
+        int_lo = np.where(state_index == 0, np.ceil(los), np.floor(los) + 1)
+        int_hi = np.floor(his)
+    else:
+        means = stds = los = his = int_lo = int_hi = np.zeros(0)
+        quantile_start = quantile_span = signed_std = np.zeros(0)
+        offsets = np.zeros(0, dtype=np.intp)
+        integer = np.zeros(0, dtype=bool)
+    cont_cols_arr = np.asarray(cont_cols, dtype=np.intp)
+    cont_missing = (np.isnan(matrix[:, cont_cols_arr]).mean(axis=0) if cont_cols
+                    else np.zeros(0))
+    model = TableModel(
+        codec=codec, names=names, kinds=kinds, columns=columns,
+        state_ids=np.asarray(state_ids, dtype=np.intp), freqs=freqs,
+        n_regular=np.asarray(n_regular, dtype=np.intp), cum_small=np.zeros((0, 1)), small=small, large=large,
+        bin_pos=np.asarray(bin_pos, dtype=np.intp), bin_cols=np.asarray(bin_cols, dtype=np.intp),
+        bin_offsets=offsets, bin_mean=means, bin_std=stds, bin_lo=los, bin_hi=his,
+        bin_int_lo=int_lo, bin_int_hi=int_hi, bin_integer=integer,
+        bin_table=np.vstack([quantile_start, quantile_span, means, signed_std, los, his]),
+        cat_pos=np.asarray(cat_pos, dtype=np.intp), cat_cols=np.asarray(cat_cols, dtype=np.intp),
+        group_pos=group_pos, group_tables=group_tables,
+        cont_ids=np.asarray(cont_ids, dtype=np.intp), cont_cols=cont_cols_arr,
+        cont_mean=scaler_mean[cont_cols_arr], cont_scale=scaler_scale[cont_cols_arr],
+        cont_missing=cont_missing, scaler_mean=scaler_mean, scaler_scale=scaler_scale,
+        discretizer=disc, group_names=group_names)
+    model.cum_small, _ = model.cumulative(freqs)
+    return model
+
+
+def _truncation_tables(mean: np.ndarray, std: np.ndarray, low: np.ndarray, high: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per bin, what a within-bin draw needs: ``value = mean + signed_std * ndtri(start + u * span)``.
+
+    The CDF values of the bin's bounds are computed once here, not per sample; a
+    bin above its mean is mirrored (``signed_std < 0``) so ``ndtri`` keeps its precision.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo_z, hi_z = (low - mean) / std, (high - mean) / std
+        flip = lo_z > 0
+        a = ndtr(np.where(flip, -hi_z, lo_z))
+        b = ndtr(np.where(flip, -lo_z, hi_z))
+    start = np.where(flip, b, a)
+    span = np.where(flip, a - b, b - a)
+    return start, span, np.where(flip, -std, std)
+
+
+def _category_state(categories: np.ndarray, value: Any) -> int | None:
+    for k, cat in enumerate(categories):
+        try:
+            if cat == value:
+                return k
+        except (TypeError, ValueError):
+            continue
+    return None

@@ -1,0 +1,332 @@
+"""The interpretable view of one table row: lime's tabular neighbourhood, vectorised.
+
+Interpretable feature ``j`` of a row ``x`` is
+
+- for a categorical column, a feature group, or a discretized continuous column:
+  ``z'_j = 1`` when the sample's category / group value / bin is the row's, else 0;
+- for a continuous column that is not discretized: the sample's value in
+  standard deviations from the training mean (lime's scaled value).
+
+:meth:`TabularRepresentation.sample` draws lime's neighbourhood: each state
+feature from its training frequencies (missing values included), continuous
+values within their bin from a truncated normal, undiscretized continuous values
+from ``Normal(mean, std)`` (around the row with ``sample_around_instance``).
+All random numbers are drawn in ``sample``; the model inputs are built per batch
+from them, so they do not depend on how the rows are split into batches.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtri
+
+from lime_core import Neighborhood
+
+from ._fit import BINNED, CATEGORICAL, CONTINUOUS, GROUP, TableModel
+from ._table import UNSEEN
+
+__all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
+
+SAMPLING_METHODS = ("gaussian", "lhs")
+#: Uniform draws are kept this far inside (0, 1) so the inverse normal CDF stays finite.
+_U_MARGIN = 1e-7
+
+
+def latin_hypercube(rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
+    """A seeded Latin hypercube of ``n`` points in ``[0, 1)^d``: one point per row stratum and column.
+
+    Examples
+    --------
+    >>> u = latin_hypercube(np.random.default_rng(0), 4, 2)
+    >>> np.sort(np.floor(u * 4), axis=0).T.tolist()
+    [[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 3.0]]
+    """
+    strata = rng.permuted(np.tile(np.arange(n, dtype=float), (d, 1)), axis=1).T
+    return ((strata + rng.random((n, d))) / n).astype(dtype, copy=False)
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """The random numbers of one neighbourhood (everything model inputs are built from)."""
+
+    states: np.ndarray       # (n, S) int32
+    within_bin: np.ndarray   # (n, B) float32, uniform position inside the bin
+    gaussian: np.ndarray     # (n, C) float64, standard normal draws
+    missing: np.ndarray      # (n, C) bool
+
+
+class TabularRepresentation:
+    """One row of a table as ``d'`` interpretable features (the lime_core Representation).
+
+    Built by :meth:`LimeTabularExplainer.representation`; see the module docstring.
+
+    Attributes
+    ----------
+    feature_names : list of str
+        Readable names: ``'0.50 < x <= 1.20'``, ``'colour=red'``, ``'x is missing'``, ``'x'``.
+    feature_values : list of str
+        The row's value of each interpretable feature, as text.
+    row_scaled : ndarray of shape (d',)
+        ``x'``, row 0 of every neighbourhood.
+    """
+
+    def __init__(self, model: TableModel, encoded_row: np.ndarray, raw_row: list[Any], *,
+                 sample_around_instance: bool = False, sampling_method: str = "gaussian",
+                 distance_metric: str = "euclidean", categorical_names: dict | None = None) -> None:
+        self.model = model
+        self.encoded_row = encoded_row
+        self.raw_row = raw_row
+        self.sample_around_instance = sample_around_instance
+        self.sampling_method = sampling_method
+        self.distance_metric = distance_metric
+        self._row_states = self._states_of_row()
+        self._cont_row_missing = np.isnan(encoded_row[model.cont_cols])
+        self.plain_names, self.feature_names, self.feature_values = self._names(categorical_names or {})
+        self.row_scaled = self._row_scaled()
+
+    # ------------------------------------------------------------------ the row
+    def _states_of_row(self) -> np.ndarray:
+        m, row = self.model, self.encoded_row
+        states = np.zeros(len(m.state_ids), dtype=np.int32)
+        for s, j in enumerate(m.state_ids):
+            kind, cols, k = m.kinds[j], m.columns[j], int(m.n_regular[s])
+            if kind == GROUP:
+                table = m.group_tables[len([g for g in m.group_pos if g < s])][:k]
+                block = row[cols]
+                hit = np.flatnonzero(np.all((table == block) | (np.isnan(table) & np.isnan(block)), axis=1))
+                states[s] = hit[0] if hit.size else k + 1
+                continue
+            value = row[cols[0]]
+            if np.isnan(value):
+                states[s] = k
+            elif kind == CATEGORICAL:
+                states[s] = k + 1 if value == UNSEEN else int(value)
+            else:
+                states[s] = int(np.searchsorted(m.discretizer.boundaries[cols[0]], value))
+        return states
+
+    def _row_scaled(self) -> np.ndarray:
+        m = self.model
+        x = np.ones(m.num_features)
+        if m.cont_ids.size:
+            value = (self.encoded_row[m.cont_cols] - m.cont_mean) / m.cont_scale
+            x[m.cont_ids] = np.where(self._cont_row_missing, 1.0, value)
+        return x
+
+    def _names(self, categorical_names: dict) -> tuple[list[str], list[str], list[str]]:
+        m, codec = self.model, self.model.codec
+        plain, shown, values = [], [], []
+        state_of = {int(j): s for s, j in enumerate(m.state_ids)}
+        for j, (kind, cols, name) in enumerate(zip(m.kinds, m.columns, m.names)):
+            c = cols[0]
+            raw = self.raw_row[c]
+            missing = kind != GROUP and np.isnan(self.encoded_row[c])
+            if missing:
+                plain.append(name), shown.append(f"{name} is missing"), values.append("missing")
+                continue
+            if kind == CATEGORICAL:
+                label = _category_label(raw, categorical_names.get(c))
+                unseen = self.encoded_row[c] == UNSEEN
+                text = f"{name}={label}" + (" (not any training value)" if unseen else "")
+                plain.append(text), shown.append(text), values.append("True")
+            elif kind == GROUP:
+                s = state_of[j]
+                text = f"{name}={self._group_label(j, s)}"
+                plain.append(text), shown.append(text), values.append("True")
+            elif kind == BINNED:
+                s = state_of[j]
+                plain.append(name)
+                shown.append(m.discretizer.names[c][self._row_states[s]])
+                values.append(f"{float(raw):.2f}")
+            else:
+                plain.append(name), shown.append(name), values.append(f"{float(raw):.2f}")
+        return plain, shown, values
+
+    def _group_label(self, j: int, s: int) -> str:
+        m = self.model
+        cols, k = m.columns[j], int(m.n_regular[s])
+        state = int(self._row_states[s])
+        block = self.encoded_row[cols]
+        if state > k:
+            return "(" + ", ".join(f"{v:g}" for v in block) + ") (not any training value)"
+        nonzero = np.flatnonzero(np.nan_to_num(block) != 0)
+        if nonzero.size == 1 and block[nonzero[0]] == 1:
+            return m.group_names[j][nonzero[0]]
+        if nonzero.size == 0:
+            return "none"
+        return "(" + ", ".join(f"{v:g}" for v in block) + ")"
+
+    # ------------------------------------------------------------------ sampling
+    def _uniform(self, rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
+        if self.sampling_method == "lhs":
+            return latin_hypercube(rng, n, d, dtype)
+        return rng.random((n, d), dtype=dtype)
+
+    def sample(self, num_samples: int, rng: np.random.Generator) -> Neighborhood:
+        """Draw lime's neighbourhood of ``num_samples`` rows (row 0 is the row itself).
+
+        Parameters
+        ----------
+        num_samples : int
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        lime_core.Neighborhood
+            ``interpretable`` (num_samples, d'), euclidean (or ``distance_metric``)
+            distances to ``x'``, and ``model_input(start, stop)`` building the rows
+            the black box takes, batch by batch.
+        """
+        m, n = self.model, num_samples
+        states = m.draw_states(self._uniform(rng, n, len(m.state_ids), np.float32))
+        states[0] = self._row_states
+        within = self._uniform(rng, n, m.bin_pos.size, np.float32)
+        c = m.cont_ids.size
+        gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
+            self.sampling_method == "lhs") else rng.standard_normal((n, c))
+        missing = rng.random((n, c)) < m.cont_missing if c else np.zeros((n, 0), dtype=bool)
+        missing[0] = self._cont_row_missing
+        draws = _Draws(states, within, gaussian, missing)
+
+        if m.state_ids.size == m.num_features:  # every feature is a state feature (lime's default)
+            z = (states == self._row_states).astype(float)
+        else:
+            z = np.empty((n, m.num_features))
+            z[:, m.state_ids] = states == self._row_states
+        if c:
+            z[:, m.cont_ids] = self._scaled_continuous(gaussian, missing)
+            z[0, m.cont_ids] = self.row_scaled[m.cont_ids]
+        distances = self._distances(z)
+        return Neighborhood(z, distances, functools.partial(self._model_input, draws))
+
+    def _scaled_continuous(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:
+        m = self.model
+        offset = 0.0
+        if self.sample_around_instance:
+            offset = np.nan_to_num((self.encoded_row[m.cont_cols] - m.cont_mean) / m.cont_scale)
+        scaled = gaussian + offset
+        # a missing sample sits at the training mean (scaled 0); a missing row turns the
+        # feature into "is missing" (1) versus "is present" (0).
+        scaled = np.where(missing, 0.0, scaled)
+        return np.where(self._cont_row_missing, missing.astype(float), scaled)
+
+    def _distances(self, z: np.ndarray) -> np.ndarray:
+        if self.distance_metric == "euclidean":
+            diff = z - z[0]
+            return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        from sklearn.metrics import pairwise_distances
+        return pairwise_distances(z, z[:1], metric=self.distance_metric).ravel()
+
+    def _model_input(self, draws: _Draws, start: int, stop: int) -> Any:
+        matrix = self._encoded(draws, slice(start, stop))
+        keep = None
+        if start == 0:
+            keep = np.zeros(matrix.shape, dtype=bool)
+            keep[0] = True
+        return self.model.codec.decode(matrix, self.raw_row, keep)
+
+    def _encoded(self, draws: _Draws, rows: slice) -> np.ndarray:
+        """The encoded table of some rows of the draws (codes for categorical columns)."""
+        m = self.model
+        states = draws.states[rows]
+        matrix = np.empty((states.shape[0], m.codec.num_columns))
+        if m.cat_pos.size:
+            cat_states = states[:, m.cat_pos]
+            codes = cat_states.astype(float)
+            codes[cat_states >= m.n_regular[m.cat_pos]] = np.nan
+            matrix[:, m.cat_cols] = codes
+        if m.bin_pos.size:
+            matrix[:, m.bin_cols] = self._within_bins(states[:, m.bin_pos], draws.within_bin[rows])
+        for g, s in enumerate(m.group_pos):
+            matrix[:, m.columns[m.state_ids[s]]] = m.group_tables[g][states[:, s]]
+        if m.cont_ids.size:
+            matrix[:, m.cont_cols] = self._continuous_values(draws.gaussian[rows], draws.missing[rows])
+        return matrix
+
+    def _within_bins(self, bins: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Values drawn within each sample's bin: one gather and one ``ndtri`` for all features."""
+        m = self.model
+        index = m.bin_offsets + bins
+        start, span, mean, signed_std, low, high = (column.take(index) for column in m.bin_table)
+        p = np.clip(start + np.clip(u, _U_MARGIN, 1 - _U_MARGIN) * span, 0.0, 1.0)
+        values = np.clip(mean + signed_std * ndtri(p), low, high)
+        if m.bin_integer.any():
+            cols = np.flatnonzero(m.bin_integer)
+            idx = index[:, cols]
+            values[:, cols] = np.clip(np.rint(values[:, cols]), m.bin_int_lo[idx], m.bin_int_hi[idx])
+        return values
+
+    def _continuous_values(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:
+        m = self.model
+        center = m.cont_mean
+        if self.sample_around_instance:
+            center = np.where(self._cont_row_missing, m.cont_mean, self.encoded_row[m.cont_cols])
+        values = gaussian * m.cont_scale + center
+        integer = m.codec.integer[m.cont_cols]
+        if integer.any():
+            values[:, integer] = np.rint(values[:, integer])
+        values[missing] = np.nan
+        return values
+
+    # ------------------------------------------------------------------ any z'
+    def to_model_input(self, z_prime: np.ndarray, rng: np.random.Generator) -> Any:
+        """Map rows of ``z'`` to model inputs (for Shapley coalitions, deletion curves...).
+
+        A state feature with ``z'_j = 1`` keeps the row's own value; with ``z'_j = 0`` it
+        takes another state drawn from the training frequencies (the row's state
+        excluded) and a value within it. A continuous feature's ``z'_j`` is a scaled
+        value; equal to the row's, it gives the row's own value.
+
+        Parameters
+        ----------
+        z_prime : ndarray of shape (m, d')
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        ndarray of shape (m, p) or DataFrame
+        """
+        m = self.model
+        z = np.atleast_2d(np.asarray(z_prime, dtype=float))
+        if z.shape[1] != m.num_features:
+            raise ValueError(f"z_prime must have {m.num_features} columns (one per interpretable feature); "
+                             f"got shape {z.shape}.")
+        n = z.shape[0]
+        freqs = []
+        for s, f in enumerate(m.freqs):
+            other = f.copy()
+            other[self._row_states[s]] = 0.0
+            freqs.append(other if other.sum() > 0 else f)
+        cum_small, cum_large = m.cumulative(freqs)
+        states = m.draw_states(rng.random((n, len(m.state_ids)), dtype=np.float32), cum_small, cum_large)
+        present = z[:, m.state_ids] == 1
+        states = np.where(present, self._row_states, states)
+        within = rng.random((n, m.bin_pos.size), dtype=np.float32)
+        c = m.cont_ids.size
+        gaussian = rng.standard_normal((n, c))
+        missing = np.zeros((n, c), dtype=bool)
+        if c:
+            scaled = z[:, m.cont_ids]
+            gaussian = np.where(self._cont_row_missing, gaussian, scaled)
+            if self.sample_around_instance:
+                gaussian = gaussian - np.nan_to_num((self.encoded_row[m.cont_cols] - m.cont_mean) / m.cont_scale)
+            missing = np.where(self._cont_row_missing, scaled == 1, False)
+        matrix = self._encoded(_Draws(states.astype(np.int32), within, gaussian, missing), slice(None))
+        keep = np.zeros(matrix.shape, dtype=bool)
+        for j, cols in enumerate(m.columns):
+            keep[:, cols] = z[:, [j]] == self.row_scaled[j]
+        return m.codec.decode(matrix, self.raw_row, keep)
+
+
+def _category_label(raw: Any, names: Any) -> str:
+    if names is not None:
+        try:
+            return str(names[int(raw)])
+        except (TypeError, ValueError, IndexError, KeyError):
+            pass
+    if isinstance(raw, (float, np.floating)) and float(raw).is_integer():
+        return str(int(raw))
+    return str(raw)
