@@ -56,7 +56,7 @@ STYLE = """
 .limelight mark{color:inherit;border-radius:3px;padding:1px 2px}
 .limelight mark.ll-pos{background:rgba(45,164,78,var(--a));box-shadow:inset 0 -2px #2da44e}
 .limelight mark.ll-neg{background:rgba(229,83,75,var(--a));box-shadow:inset 0 -2px #e5534b}
-.limelight .ll-images{display:flex;flex-wrap:wrap;gap:12px}
+.limelight .ll-images{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
 .limelight figure{margin:0;display:table}
 .limelight figure img{display:block;width:auto;max-width:100%;min-width:160px;height:auto;
   image-rendering:auto;border-radius:4px}
