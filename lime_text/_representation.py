@@ -20,6 +20,8 @@ __all__ = ["TextRepresentation", "sample_removals", "cosine_distances_to_ones", 
 #: lime multiplies text distances (cosine, in [0, 1]) by 100, so that its default
 #: kernel width of 25 weights a document that lost half of its words by about 0.7.
 DISTANCE_SCALE = 100.0
+#: Random numbers drawn at once while sampling (rows x features): bounds memory for long texts.
+SAMPLE_BLOCK = 1 << 20
 
 
 def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) -> np.ndarray:
@@ -52,12 +54,14 @@ def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) 
     ((4, 3), True)
     """
     removed = np.empty((num_rows, num_features), dtype=bool)
-    todo = np.arange(num_rows)
-    while todo.size:
-        p = rng.random(todo.size)
-        draw = rng.random((todo.size, num_features)) < p[:, None]
-        removed[todo] = draw
-        todo = todo[~draw.any(axis=1)]
+    rows_per_block = max(1, SAMPLE_BLOCK // max(1, num_features))
+    for start in range(0, num_rows, rows_per_block):
+        todo = np.arange(start, min(start + rows_per_block, num_rows))
+        while todo.size:
+            p = rng.random(todo.size)
+            draw = rng.random((todo.size, num_features)) < p[:, None]
+            removed[todo] = draw
+            todo = todo[~draw.any(axis=1)]
     return removed
 
 
