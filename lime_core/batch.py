@@ -25,10 +25,12 @@ able to import Limelight, the plugin and whatever ``predict_fn`` needs.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -240,14 +242,50 @@ def _rebuild_raised(cls: type[BaseException], args: tuple[Any, ...], state: dict
     return _Raised(exc)
 
 
+def _single_thread_blas() -> Any:
+    """A context running BLAS on one thread (threadpoolctl comes with scikit-learn).
+
+    Summation order inside BLAS can change with its thread count, and with it the last
+    bit of a fit; explain_many's parallelism is over rows, so BLAS runs on one thread
+    wherever a row is explained (serial, joblib or Dask) and results match bit for bit.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn depends on it
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+_BLAS_LIMITED_FOR_GOOD = False
+
+
 def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices: Sequence[int],
                   seeds: Sequence[int], explain_kwargs: dict[str, Any], errors: str,
-                  to_json: bool) -> list[tuple[int, Any, str | None]]:
+                  to_json: bool, parent_pid: int) -> list[tuple[int, Any, str | None]]:
     """Explain a chunk of rows; runs in the worker. Returns ``(row, result, json or None)``.
 
     ``result`` is an :class:`Explanation`, a :class:`RowError` or, with
     ``errors='raise'``, the exception in a :class:`_Raised` (and the chunk stops there).
+    In the caller's process the caller holds the one-thread BLAS limit; a worker process
+    takes it here: for the chunk when on its main thread (loky, multiprocessing), for
+    good when tasks run on a pool of threads (Dask; its nannies start workers with
+    one BLAS thread already), where a scoped limit would race with the other tasks.
     """
+    global _BLAS_LIMITED_FOR_GOOD
+    if os.getpid() == parent_pid:
+        return _explain_chunk(explainer, predict_fn, rows, indices, seeds, explain_kwargs, errors, to_json)
+    if threading.current_thread() is threading.main_thread():
+        with _single_thread_blas():
+            return _explain_chunk(explainer, predict_fn, rows, indices, seeds, explain_kwargs, errors, to_json)
+    if not _BLAS_LIMITED_FOR_GOOD:
+        _single_thread_blas()
+        _BLAS_LIMITED_FOR_GOOD = True
+    return _explain_chunk(explainer, predict_fn, rows, indices, seeds, explain_kwargs, errors, to_json)
+
+
+def _explain_chunk(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices: Sequence[int],
+                   seeds: Sequence[int], explain_kwargs: dict[str, Any], errors: str,
+                   to_json: bool) -> list[tuple[int, Any, str | None]]:
     out: list[tuple[int, Any, str | None]] = []
     for instance, index, seed in zip(rows, indices, seeds):
         try:
@@ -278,7 +316,13 @@ def _run_joblib(work: Callable[..., Any], instances: Any, chunks: list[list[int]
     from joblib import Parallel, delayed
     tasks = (delayed(work)([_row(instances, i) for i in chunk], chunk, [seeds[i] for i in chunk])
              for chunk in chunks)
-    yield from Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")(tasks)
+    results = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")(tasks)
+    try:
+        yield from results
+    finally:  # stopped early on errors='raise': the chunks still running are dropped on purpose
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*executed +but not used", category=UserWarning)
+            results.close()
 
 
 def _run_dask(explainer: Any, predict_fn: Any, client: Any, instances: Any, chunks: list[list[int]],
@@ -290,7 +334,8 @@ def _run_dask(explainer: Any, predict_fn: Any, client: Any, instances: Any, chun
     explainer_f = client.scatter(explainer, broadcast=True, hash=False)
     predict_f = client.scatter(predict_fn, broadcast=True, hash=False)
     futures = [client.submit(_explain_rows, explainer_f, predict_f, [_row(instances, i) for i in chunk],
-                             chunk, [seeds[i] for i in chunk], explain_kwargs, errors, to_json, pure=False)
+                             chunk, [seeds[i] for i in chunk], explain_kwargs, errors, to_json, os.getpid(),
+                             pure=False)
                for chunk in chunks]
     try:
         for future in as_completed(futures, loop=client.loop):
@@ -425,8 +470,8 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
         to_json = store is not None
 
         def work(rows: Sequence[Any], indices: Sequence[int], row_seeds: Sequence[int]) -> Any:
-            return _explain_rows(explainer, predict_fn, rows, indices, row_seeds, explain_kwargs, errors,
-                                 to_json)
+            return _explain_chunk(explainer, predict_fn, rows, indices, row_seeds, explain_kwargs, errors,
+                                  to_json)
 
         if kind == "serial":
             stream = _run_serial(work, instances, chunks, seeds)
@@ -436,7 +481,8 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
         else:
             stream = _run_dask(explainer, predict_fn, engine, instances, chunks, seeds, explain_kwargs,
                                errors, to_json)
-        _collect(stream, results, store, progress, total, total - len(todo))
+        with _single_thread_blas():  # see _single_thread_blas: the same bits with any backend
+            _collect(stream, results, store, progress, total, total - len(todo))
     finally:
         if store is not None:
             store.close()
@@ -449,7 +495,7 @@ class _WorkerTask:
     def __init__(self, explainer: Any, predict_fn: Any, explain_kwargs: dict[str, Any], errors: str,
                  to_json: bool) -> None:
         self.args = (explainer, predict_fn)
-        self.options = (explain_kwargs, errors, to_json)
+        self.options = (explain_kwargs, errors, to_json, os.getpid())
 
     def __call__(self, rows: Sequence[Any], indices: Sequence[int], seeds: Sequence[int]) -> Any:
         return _explain_rows(*self.args, rows, indices, seeds, *self.options)

@@ -153,7 +153,10 @@ def _weights(exp: Any, label: int | None, by: str, position: int) -> dict[str, f
         pairs = exp.as_list(label=label)
     else:
         key = label if exp.mode == "classification" else 1
-        pairs = [(exp.domain_mapper.feature_name(i), w) for i, w in exp.local_exp[key]]
+        mapper = exp.domain_mapper
+        columns = getattr(mapper, "exp_feature_names", None)  # tables: the column, without its bin
+        name_of = columns.__getitem__ if isinstance(columns, list) else mapper.feature_name
+        pairs = [(name_of(i), w) for i, w in exp.local_exp[key]]
     for name, w in pairs:
         name = str(name)
         out[name] = out.get(name, 0.0) + float(w)
@@ -176,9 +179,11 @@ def global_report(explanations: Iterable[Any], *, label: int | None = 1, top_k: 
         ``top_k_share`` counts the explanations where a feature is among the
         ``top_k`` largest ``|weight|``.
     by : {'feature', 'name'}, default='feature'
-        ``'feature'`` matches features by ``domain_mapper.feature_name(id)`` (the
-        column for tables, the word for texts); ``'name'`` by the names of
-        ``as_list`` (for tables, a discretised condition such as ``x <= 1.5``).
+        ``'feature'`` matches the features themselves: for tables the column (the
+        mapper's ``exp_feature_names``, as lime calls them), otherwise
+        ``domain_mapper.feature_name(id)`` (the word of a text); ``'name'`` matches
+        the names of ``as_list`` (for tables, a condition such as ``x <= 1.5``, so
+        rows in different bins of one column count apart).
     title : str, default='Global feature importance'
         Heading of the HTML section.
 

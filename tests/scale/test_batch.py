@@ -17,17 +17,6 @@ def serial():
     return explain_many(WindowExplainer(), SERIES, peak_detector, **OPTIONS)
 
 
-@pytest.fixture(scope="module")
-def dask_client():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
-    client = distributed.Client(cluster, set_as_default=False)
-    yield client
-    client.close()
-    cluster.close()
-
-
 def same_bits(a, b):
     """Equal explanations, and equal JSON text (floats written with repr precision)."""
     assert len(a) == len(b)
