@@ -287,7 +287,7 @@ def test_text_with_a_skops_pipeline(workdir):
     sign = 1 if exp["prediction"]["name"] == "pos" else -1
     assert sign * weights["good"] > 0 and sign * weights["boring"] < 0
     page = (workdir / "t.html").read_text(encoding="utf-8")
-    assert "<mark" in page and "    assert "<mark" in page and "&lt;i&gt;" in page and "<i>" not in pagelt;" in page and "<i>" not in page
+    assert "<mark" in page and "&lt;" in page and "<i>" not in page
 
 
 def test_text_file_and_its_errors(workdir):
