@@ -151,7 +151,8 @@ class LimeTextExplainer:
                          num_features: int = 10, num_samples: int = 5000, distance_metric: Any = "cosine",
                          model_regressor: Any = None, *, random_state: Any = None,
                          batch_size: int = DEFAULT_BATCH_SIZE,
-                         progress: Callable[[int, int], None] | None = None) -> Explanation:
+                         progress: Callable[[int, int], None] | None = None,
+                         **explain_options: Any) -> Explanation:
         """Explain the prediction of ``classifier_fn`` on ``text_instance``.
 
         Parameters
@@ -172,6 +173,9 @@ class LimeTextExplainer:
         batch_size : int, default=1000
             Texts per call to ``classifier_fn``; results do not depend on it.
         progress : callable ``(done, total) -> None``, optional
+        **explain_options
+            Keyword-only; any other option of :func:`lime_core.explain`
+            (``holdout_samples``, ``alpha``, ``std_error``, ``max_samples``...).
 
         Returns
         -------
@@ -192,7 +196,7 @@ class LimeTextExplainer:
                       mode=self.mode, class_names=self.class_names,
                       domain_mapper=TextDomainMapper(representation.indexed_string),
                       predict_fn_name="classifier_fn", caller="LimeTextExplainer.explain_instance",
-                      progress=progress, extras=representation.extras())
+                      progress=progress, extras=representation.extras(), **explain_options)
         if exp.class_names is None and exp.predict_proba is not None:
             exp = exp.replace(class_names=[str(i) for i in range(len(exp.predict_proba))])
         return exp

@@ -203,3 +203,12 @@ def test_bad_settings_and_models():
         LimeTextExplainer().explain_instance("a b c", constant, num_samples=1)
     with pytest.raises(ValueError, match="'kernel_width' parameter of LimeTextExplainer.explain_instance"):
         LimeTextExplainer(kernel_width=-1).explain_instance("a b c", constant, num_samples=10)
+
+
+def test_core_options_pass_through():
+    model = counts_model({"fine": 1.0})
+    exp = LimeTextExplainer(random_state=0).explain_instance("a fine film", model, num_samples=100,
+                                                             holdout_samples=0, alpha=0.5)
+    assert exp.meta["alpha"] == 0.5 and exp.meta["holdout_samples"] == 0
+    with pytest.raises(TypeError, match="unexpected keyword argument 'nonsense'"):
+        LimeTextExplainer().explain_instance("a fine film", model, num_samples=100, nonsense=1)
