@@ -1,0 +1,97 @@
+"""Scale: ``explain_many`` rows per second, serial vs 2 workers, and its cost over a plain loop.
+
+Workload: breast_cancer with a 100-tree RandomForest (``n_jobs=1``), the tabular explainer's
+defaults (5000 samples, 10 features). Sides: a plain ``for`` loop over the original
+``lime.lime_tabular`` (the baseline), a plain loop over Limelight's ``explain_instance``,
+``explain_many`` serial, with 2 joblib (loky) workers and on a 2-worker Dask LocalCluster
+(when ``distributed`` is installed). Worker start-up is excluded (a warm-up call first);
+every parallel run is checked to equal the serial one, explanation for explanation.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ._common import check, optional_import, row
+
+M = "scale"
+
+
+def _workload() -> tuple[Any, Any, Any]:
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.ensemble import RandomForestClassifier
+    data = load_breast_cancer()
+    model = RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1).fit(data.data, data.target)
+    return data.data, list(data.feature_names), model
+
+
+def _seconds(fn: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - started, out
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Rows of the results table (see :mod:`benchmarks`)."""
+    import lime.lime_tabular
+    ours = optional_import("lime_tabular")
+    from lime_core.batch import explain_many
+
+    X, names, model = _workload()
+    n_rows, num_samples = (8, 1000) if quick else (40, 5000)
+    rows_in = X[:: max(1, len(X) // n_rows)][:n_rows]
+    case = f"breast_cancer RF100, {n_rows} rows, {num_samples} samples"
+    kw = dict(num_samples=num_samples, num_features=10)
+    theirs = lime.lime_tabular.LimeTabularExplainer(X, feature_names=names, random_state=0)
+    lime_s, _ = _seconds(lambda: [theirs.explain_instance(x, model.predict_proba, **kw) for x in rows_in])
+    out = [row(M, case, "s / row: plain loop", lime=lime_s / n_rows, unit="s",
+               note="baseline: for x in rows: lime explain_instance")]
+    if ours is None or not hasattr(ours, "LimeTabularExplainer"):
+        return out + [row(M, case, "s / row: explain_many", limelight="n/a (lime_tabular not landed)")]
+    explainer = ours.LimeTabularExplainer(X, feature_names=names, random_state=0)
+    loop_s, _ = _seconds(lambda: [explainer.explain_instance(x, model.predict_proba, **kw) for x in rows_in])
+    serial_s, serial = _seconds(lambda: explain_many(explainer, rows_in, model.predict_proba, random_state=0,
+                                                     **kw))
+    explain_many(explainer, rows_in[:2], model.predict_proba, n_jobs=2, random_state=0, **kw)  # start workers
+    joblib_s, joblib_run = _seconds(lambda: explain_many(explainer, rows_in, model.predict_proba, n_jobs=2,
+                                                         random_state=0, **kw))
+    out += [
+        row(M, case, "s / row: plain loop", limelight=loop_s / n_rows, lime=lime_s / n_rows, unit="s",
+            note="for x in rows: explain_instance"),
+        row(M, case, "s / row: explain_many serial", limelight=serial_s / n_rows, lime=lime_s / n_rows,
+            unit="s", note="lime column: its plain loop"),
+        row(M, case, "explain_many overhead / row vs own plain loop", limelight=(serial_s - loop_s) / n_rows,
+            unit="s", target="<= 0.005 s", met=check((serial_s - loop_s) / n_rows, "<=", 0.005),
+            note="seeds, result ordering, one-thread BLAS"),
+        row(M, case, "rows / s: explain_many serial", limelight=n_rows / serial_s, lime=n_rows / lime_s,
+            unit="rows/s", note="ratio > 1: more rows per second than lime's loop"),
+        row(M, case, "rows / s: explain_many 2 joblib workers", limelight=n_rows / joblib_s, lime=n_rows / lime_s,
+            unit="rows/s", note="ratio > 1: more rows per second than lime's loop"),
+        row(M, case, "speed-up of 2 joblib workers over serial", limelight=serial_s / joblib_s, ratio="",
+            target=">= 1.5 (2 cores)", met=check(serial_s / joblib_s, ">=", 1.5)),
+        row(M, case, "2 joblib workers == serial (bit for bit)", limelight=str(joblib_run == serial), ratio="",
+            target="True", met=joblib_run == serial),
+    ]
+    return out + _dask_rows(case, explainer, rows_in, model, kw, serial, serial_s, lime_s)
+
+
+def _dask_rows(case: str, explainer: Any, rows_in: Any, model: Any, kw: dict[str, Any], serial: Any,
+               serial_s: float, lime_s: float) -> list[dict[str, Any]]:
+    distributed = optional_import("distributed")
+    if distributed is None:
+        return [row(M, case, "rows / s: explain_many Dask 2 workers", limelight="n/a (pip install 'limelight[dask]')")]
+    from lime_core.batch import explain_many
+    n_rows = len(rows_in)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client:
+        explain_many(explainer, rows_in[:2], model.predict_proba, backend=client, random_state=0, **kw)  # warm
+        dask_s, dask_run = _seconds(lambda: explain_many(explainer, rows_in, model.predict_proba, backend=client,
+                                                         random_state=0, **kw))
+    return [
+        row(M, case, "rows / s: explain_many Dask 2 workers", limelight=n_rows / dask_s, lime=n_rows / lime_s,
+            unit="rows/s", note="LocalCluster on loopback; ratio > 1: faster than lime's loop"),
+        row(M, case, "speed-up of Dask 2 workers over serial", limelight=serial_s / dask_s, ratio=""),
+        row(M, case, "Dask 2 workers == serial (bit for bit)", limelight=str(dask_run == serial), ratio="",
+            target="True", met=dask_run == serial),
+    ]
