@@ -5,10 +5,15 @@ Stabilized-LIME for Model Explanation", KDD 2021). The neighbourhood grows in
 rounds: :data:`AUTO_INITIAL_SAMPLES` rows, then doubling, up to ``max_samples``.
 After each round a ridge surrogate on *all* features (same kernel and
 ``alpha``) ranks the features by ``|coef|``, and the top-``K`` set counts as
-settled when the ``K``-th feature's ``|coef|`` exceeds the ``(K+1)``-th's with
-one-sided confidence :data:`AUTO_CONFIDENCE`:
-``(|b_K| - |b_K+1|) / se >= z_0.95 = 1.645``, with ``se`` from the sandwich
-covariance of the two coefficients (their covariance included). The set also
+settled when the ``K``-th feature's ``|coef|`` exceeds the ``(K+1)``-th's:
+``(|b_K| - |b_K+1|) / se >= z``, with ``se`` from the sandwich covariance of
+the two coefficients (their covariance included). The order of the two is read
+from the same data, so the test is two-sided, and it is repeated after every
+round, so ``z`` is Bonferroni-corrected over the ``R`` possible rounds:
+``z = Phi^-1(1 - (1 - AUTO_CONFIDENCE) / (2 R))`` (2.64 for the default 6
+rounds from 1000 to 20000). Two features that truly tie are then declared
+settled with probability at most ``1 - AUTO_CONFIDENCE`` = 5% over the whole run.
+The set also
 counts as settled when both features are negligible: the upper confidence
 bounds ``|b| + z se`` of the ``K``-th and ``(K+1)``-th are below
 :data:`AUTO_NEGLIGIBLE_SHARE` of the largest ``|b|`` (ordering features that
@@ -44,7 +49,7 @@ __all__ = ["AUTO_INITIAL_SAMPLES", "AUTO_CONFIDENCE", "AUTO_WIDTH_ESS_SHARE", "D
 AUTO_INITIAL_SAMPLES = 1000
 #: Default cap of ``num_samples='auto'``.
 DEFAULT_MAX_SAMPLES = 20000
-#: One-sided confidence that the K-th feature beats the (K+1)-th.
+#: Confidence that the K-th feature beats the (K+1)-th, over all rounds (see above).
 AUTO_CONFIDENCE = 0.95
 #: Both K-th and (K+1)-th below this share of the largest weight: settled (see above).
 AUTO_NEGLIGIBLE_SHARE = 0.01
@@ -95,8 +100,19 @@ def auto_kernel_width(kernel: Any, neighborhood: Neighborhood) -> tuple[Any, dic
     return replace(kernel, kernel_width=float(grid[index])), record
 
 
+def settle_threshold(num_rounds: int) -> float:
+    """The critical value ``z`` of the settle test over ``num_rounds`` rounds.
+
+    Examples
+    --------
+    >>> round(settle_threshold(1), 2), round(settle_threshold(6), 2)
+    (1.96, 2.64)
+    """
+    return NormalDist().inv_cdf(1.0 - (1.0 - AUTO_CONFIDENCE) / (2.0 * max(num_rounds, 1)))
+
+
 def top_k_settled(z: np.ndarray, Y: np.ndarray, weights: np.ndarray, alpha: float,
-                  num_features: int) -> tuple[bool, float]:
+                  num_features: int, *, threshold: float | None = None) -> tuple[bool, float]:
     """Is the top-``K`` set by ``|coef|`` settled for every column of ``Y``?
 
     Parameters
@@ -108,6 +124,8 @@ def top_k_settled(z: np.ndarray, Y: np.ndarray, weights: np.ndarray, alpha: floa
     alpha : float
     num_features : int
         ``K``.
+    threshold : float, optional
+        Critical value; default ``settle_threshold(1)`` (1.96).
 
     Returns
     -------
@@ -127,7 +145,7 @@ def top_k_settled(z: np.ndarray, Y: np.ndarray, weights: np.ndarray, alpha: floa
     d = z.shape[1]
     if num_features >= d:
         return True, float("inf")
-    threshold = NormalDist().inv_cdf(AUTO_CONFIDENCE)
+    threshold = settle_threshold(1) if threshold is None else threshold
     moments = weighted_moments(z, Y, weights)
     coef, intercept = solve_ridge(moments, alpha)
     worst = float("inf")

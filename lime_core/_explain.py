@@ -24,7 +24,7 @@ import numpy as np
 from dataclasses import dataclass, field, is_dataclass
 
 from ._adaptive import (AUTO_CONFIDENCE, AUTO_INITIAL_SAMPLES, DEFAULT_MAX_SAMPLES, auto_kernel_width,
-                        concat_neighborhoods, grow_rounds, top_k_settled)
+                        concat_neighborhoods, grow_rounds, settle_threshold, top_k_settled)
 from ._black_box import call_black_box, warn_if_not_probabilities
 from ._domain import DomainMapper, FeatureNamesMapper
 from ._feature_selection import FEATURE_SELECTION_METHODS
@@ -400,6 +400,7 @@ class _Run:
              ) -> tuple[Neighborhood, Any, dict[str, Any] | None, dict[str, Any]]:
         """``num_samples='auto'``: grow the neighbourhood until the top-K set is settled."""
         sizes = grow_rounds(AUTO_INITIAL_SAMPLES, max_samples)
+        threshold = settle_threshold(len(sizes))
         rounds: list[dict[str, Any]] = []
         previous = 0
         for size in sizes:
@@ -415,11 +416,12 @@ class _Run:
             targets = self.targets()
             settled, stat = top_k_settled(np.asarray(hood.interpretable, dtype=float),
                                           targets.scores[:, targets.columns], weights, self.alpha,
-                                          self.num_features)
+                                          self.num_features, threshold=threshold)
             rounds.append({"num_samples": size, "z": float(stat)})
             if settled:
                 break
-        adaptive = {"settled": bool(settled), "confidence": AUTO_CONFIDENCE, "max_samples": max_samples,
+        adaptive = {"settled": bool(settled), "confidence": AUTO_CONFIDENCE, "z_threshold": threshold,
+                    "max_samples": max_samples,
                     "initial_samples": sizes[0], "rounds": rounds}
         return hood, used, width_record, adaptive
 
