@@ -74,8 +74,10 @@ class TextAssembler:
                 columns.append(d + feature)
         encoded = [piece.encode(_ENCODING, _ERRORS) for piece in gated_pieces]
         column_array = np.asarray(columns, dtype=np.int64)
+        byte_lengths = np.fromiter((len(e) for e in encoded), dtype=np.intp, count=len(encoded))
         self.source = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        self.byte_column = np.repeat(column_array, [len(e) for e in encoded]).astype(np.intp)
+        self.piece_column = column_array.astype(np.intp)
+        self.piece_bytes = byte_lengths
         char_lengths = np.fromiter((len(p) for p in gated_pieces), dtype=np.int64, count=len(gated_pieces))
         self.column_chars = np.bincount(column_array, weights=char_lengths,
                                         minlength=self.always + 1).astype(np.int64)
@@ -110,7 +112,7 @@ class TextAssembler:
         documents: list[str] = []
         for start in range(0, gates.shape[0], chunk):
             stop = min(start + chunk, gates.shape[0])
-            mask = gates[start:stop][:, self.byte_column]
+            mask = np.repeat(gates[start:stop][:, self.piece_column], self.piece_bytes, axis=1)
             kept = np.broadcast_to(self.source, mask.shape)[mask]
             text = kept.tobytes().decode(_ENCODING, _ERRORS)
             offsets = np.concatenate(([0], np.cumsum(lengths[start:stop]))).tolist()

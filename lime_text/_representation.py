@@ -31,6 +31,7 @@ def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) 
     feature removed independently with probability ``p``, a given subset ``S``
     comes out with probability ``|S|! (d - |S|)! / (d + 1)!``: the size is
     uniform on ``{0, ..., d}`` and, given its size, the subset is uniform.
+    (Single-precision uniforms: the probabilities are off by at most 2**-24.)
     Rows that removed nothing are drawn again, which leaves exactly lime's
     distribution (``random_state.randint(1, d + 1)`` then ``choice(d, k,
     replace=False)``).
@@ -58,8 +59,8 @@ def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) 
     for start in range(0, num_rows, rows_per_block):
         todo = np.arange(start, min(start + rows_per_block, num_rows))
         while todo.size:
-            p = rng.random(todo.size)
-            draw = rng.random((todo.size, num_features)) < p[:, None]
+            p = rng.random(todo.size, dtype=np.float32)
+            draw = rng.random((todo.size, num_features), dtype=np.float32) < p[:, None]
             removed[todo] = draw
             todo = todo[~draw.any(axis=1)]
     return removed
@@ -125,7 +126,7 @@ class TextRepresentation:
         """lime's neighbourhood: row 0 is the text; every other row removes 1 to d' features."""
         d = len(self.feature_names)
         z = np.ones((num_samples, d), dtype=np.int8)
-        z[1:][sample_removals(num_samples - 1, d, rng)] = 0
+        np.logical_not(sample_removals(num_samples - 1, d, rng), out=z[1:].view(bool))
         assembler = self.indexed_string.assembler
         return Neighborhood(z, self.distances(z), lambda start, stop: assembler.build(z[start:stop]))
 
