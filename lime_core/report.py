@@ -25,11 +25,10 @@ __all__ = ["explanation_html", "report_html", "save_report"]
 #: Options of lime's ``as_html`` that only tuned its JavaScript view; accepted and ignored.
 LIME_VIEW_OPTIONS = frozenset({"show_table", "show_all", "text", "max_features"})
 
-_PAGE_STYLE = """
-:root{color-scheme:light dark}
-body{margin:0;padding:24px;background:Canvas;color:CanvasText}
-@media (prefers-color-scheme:dark){body{background:#16181d;color:#e6e6e6}}
-"""
+#: A page-only rule: the standalone page gets a margin. Nothing here styles ``html`` or ``body``, so a
+#: page pasted whole into a notebook (``show_in_notebook``) changes nothing outside the report; the
+#: light/dark canvas of a standalone page comes from ``<meta name="color-scheme">``.
+_PAGE_STYLE = ".limelight-page{padding:8px 12px}"
 
 
 def _check_options(kwargs: dict[str, Any], caller: str) -> None:
@@ -43,8 +42,9 @@ def _check_options(kwargs: dict[str, Any], caller: str) -> None:
 def _page(body: str, title: str) -> str:
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="color-scheme" content="light dark">'
             f"<title>{esc(title)}</title><style>{_PAGE_STYLE}</style></head>"
-            f"<body>{body}</body></html>\n")
+            f'<body><div class="limelight-page">{body}</div></body></html>\n')
 
 
 def explanation_html(explanation: Any, labels: Sequence[int] | None = None, predict_proba: bool = True,

@@ -96,3 +96,45 @@ def test_report_of_every_modality_in_a_narrow_window(tmp_path, shots, browser):
                    browser=browser)
     _check(result, selectors, texts)
     assert result.checks["section.ll-exp"]["count"] == 4
+
+
+JUPYTERLAB_DARK = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+body{{background:#111;color:rgb(224, 224, 224);font-family:sans-serif}}
+.jp-OutputArea-output{{padding:4px}}</style></head>
+<body><div class="jp-OutputArea-output">{fragment}</div></body></html>"""
+
+
+def test_notebook_fragment_takes_the_dark_theme_colours(tmp_path, shots, browser):
+    """_repr_html_ inside a dark JupyterLab-like page: text and chart labels use the theme's colour."""
+    exp = fixtures.tabular_explanation()
+    page = tmp_path / "notebook.html"
+    page.write_text(JUPYTERLAB_DARK.format(fragment=exp._repr_html_()), encoding="utf-8")
+    result = visit(page, shots / "notebook-dark.png", selectors=("h2", "svg.ll-chart"),
+                   texts=(fixtures.HOSTILE_FEATURE,), browser=browser)
+    _check(result, ("h2", "svg.ll-chart"), (fixtures.HOSTILE_FEATURE,))
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(page.resolve().as_uri())
+        colours = tab.evaluate("""() => [getComputedStyle(document.querySelector('.limelight h2')).color,
+            getComputedStyle(document.querySelector('.limelight svg text.ll-name')).fill,
+            getComputedStyle(document.body).backgroundColor]""")
+    finally:
+        context.close()
+    assert colours == ["rgb(224, 224, 224)", "rgb(224, 224, 224)", "rgb(17, 17, 17)"]
+
+
+def test_demo_report_shows_the_three_views(tmp_path, shots, browser):
+    """What `make demo` writes, made by the real plugins, in the browser."""
+    import io
+
+    from lime_core.cli import main
+
+    report = tmp_path / "demo.html"
+    assert main(["demo", "--out", str(report)], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    selectors = ("section.ll-modality-tabular svg.ll-chart", "section.ll-modality-text mark",
+                 "section.ll-modality-image figure img", "dl.ll-stats")
+    texts = ("Breast cancer", "Movie review", "Chelsea the cat", "intercept", "held-out")
+    result = visit(report, shots / "demo.png", selectors=selectors, texts=texts, browser=browser)
+    _check(result, selectors, texts)
+    assert result.checks["section.ll-modality-image figure img"]["count"] == 3

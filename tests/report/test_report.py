@@ -174,7 +174,8 @@ def test_a_json_round_trip_renders_the_same(text, image):
 
 def test_dark_theme_rules_and_no_fixed_white_background(tabular):
     page = explanation_html(tabular)
-    assert "color-scheme:light dark" in page and "prefers-color-scheme:dark" in page
-    assert "currentColor" in page
+    assert '<meta name="color-scheme" content="light dark">' in page and "currentColor" in page
+    page_style = re.search(r"<head>.*<style>(.*?)</style></head>", page, re.S).group(1)
+    assert not re.search(r"(^|[\s,}])(html|body|:root)\b", page_style), "the page styles outside the report"
     style = re.search(r'<div class="limelight"><style>(.*?)</style>', page, re.S).group(1)
     assert not re.search(r"background(-color)?:\s*(#fff\b|#ffffff|white)", style, re.I)
