@@ -5,7 +5,11 @@ random_state=<row seed>, **explain_kwargs)`` for every instance. The row seeds
 come from one ``random_state`` through :class:`numpy.random.SeedSequence`: row
 ``i`` gets the ``i``-th child of the root sequence, whatever runs it. So the
 explanations are the same, bit for bit, in a serial run, with joblib workers or
-on a Dask cluster, for any number of workers and any ``chunk_size``.
+on a Dask cluster, for any number of workers and any ``chunk_size``. The
+parallelism is over rows: wherever a row is explained, BLAS runs on one thread
+(its summation order, and so the last bit of a fit, can change with its thread
+count). On a cluster, bit-for-bit equality also needs the same library versions
+and CPU kind on every worker.
 
 Running on a cluster
 --------------------
