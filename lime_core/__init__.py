@@ -17,6 +17,8 @@ from ._shapley import CoalitionSampler, ShapleyKernel, explain_shapley
 from ._surrogate import SurrogateFit, fit_surrogate
 from .validation import check_random_state
 from .explanation import Explanation
+from .batch import explain_many
+from .global_report import global_report
 
 __all__ = [
     "BlackBoxResult", "DEFAULT_BATCH_SIZE", "DistanceKernel", "DomainMapper", "Explanation",
@@ -25,4 +27,5 @@ __all__ = [
     "check_int", "check_option", "check_positive_float", "check_random_state", "check_scores",
     "spawn_seed", "default_kernel_width", "explain", "exponential_kernel",
     "fit_surrogate", "CoalitionSampler", "ShapleyKernel", "explain_shapley",
+    "explain_many", "global_report",
 ]
