@@ -337,7 +337,8 @@ class LimeTabularExplainer:
                          distance_metric: str = "euclidean", model_regressor: Any = None,
                          sampling_method: str = "gaussian", *, random_state: Any = None,
                          batch_size: int = DEFAULT_BATCH_SIZE,
-                         progress: Callable[[int, int], None] | None = None) -> Explanation:
+                         progress: Callable[[int, int], None] | None = None,
+                         **explain_options: Any) -> Explanation:
         """Explain ``predict_fn``'s output for one row.
 
         Parameters
@@ -365,6 +366,9 @@ class LimeTabularExplainer:
         batch_size : int, default=1000
             Rows per call to ``predict_fn``; results do not depend on it.
         progress : callable ``(done, total) -> None``, optional
+        **explain_options
+            Keyword-only; any other option of :func:`lime_core.explain`
+            (``holdout_samples``, ``alpha``, ``std_error``, ``max_samples``...).
 
         Returns
         -------
@@ -378,11 +382,12 @@ class LimeTabularExplainer:
                                              sampling_method=sampling_method)
         return self._explain(representation, predict_fn, labels, top_labels, num_features, num_samples,
                              model_regressor, random_state=random_state, batch_size=batch_size,
-                             progress=progress, caller=caller, predict_fn_name="predict_fn")
+                             progress=progress, caller=caller, predict_fn_name="predict_fn", **explain_options)
 
     def _explain(self, representation: TabularRepresentation, predict_fn: Any, labels: Any, top_labels: Any,
                  num_features: Any, num_samples: Any, model_regressor: Any, *, random_state: Any,
-                 batch_size: Any, progress: Any, caller: str, predict_fn_name: str) -> Explanation:
+                 batch_size: Any, progress: Any, caller: str, predict_fn_name: str,
+                 **explain_options: Any) -> Explanation:
         model = representation.model
         d = model.num_features
         kernel = None
@@ -406,12 +411,16 @@ class LimeTabularExplainer:
             class_names=None if self.class_names is None else list(self.class_names),
             domain_mapper=self._mapper(representation), predict_fn_name=predict_fn_name, caller=caller,
             progress=progress, extras={"modality": "tabular",
-                                       "feature_values": list(representation.feature_values)})
+                                       "feature_values": list(representation.feature_values)},
+            **explain_options)
         return self._finish(exp, representation, every_class and known is None)
 
     def _known_classes(self) -> int | None:
+        """Number of classes when the explainer knows it before calling the model."""
         if self.class_names is not None:
             return len(self.class_names)
+        if self.training_labels is not None:
+            return int(np.unique(np.asarray(self.training_labels)).size)
         return None
 
     def _mapper(self, representation: TabularRepresentation) -> TableDomainMapper:
@@ -475,7 +484,7 @@ class RecurrentTabularExplainer(LimeTabularExplainer):
     >>> explainer = RecurrentTabularExplainer(X, mode="regression", feature_names=["a", "b"], random_state=0)
     >>> explainer.representation(X[0].T.reshape(-1)).plain_names[:3]
     ['a_t-2', 'a_t-1', 'a_t-0']
-    >>> exp = explainer.explain_instance(X[0], lambda b: b[:, -1, 0], num_samples=200)
+    >>> exp = explainer.explain_instance(X[0], lambda b: b[:, -1, 0], num_samples=1000)
     >>> "a_t-0" in exp.as_list()[0][0]
     True
     """
@@ -516,7 +525,8 @@ class RecurrentTabularExplainer(LimeTabularExplainer):
                          distance_metric: str = "euclidean", model_regressor: Any = None,
                          sampling_method: str = "gaussian", *, random_state: Any = None,
                          batch_size: int = DEFAULT_BATCH_SIZE,
-                         progress: Callable[[int, int], None] | None = None) -> Explanation:
+                         progress: Callable[[int, int], None] | None = None,
+                         **explain_options: Any) -> Explanation:
         """Explain ``classifier_fn`` for one ``(n_timesteps, n_features)`` row.
 
         Parameters as :meth:`LimeTabularExplainer.explain_instance`; ``classifier_fn``
@@ -532,4 +542,4 @@ class RecurrentTabularExplainer(LimeTabularExplainer):
         return self._explain(representation, self._make_predict_proba(classifier_fn), labels, top_labels,
                              num_features, num_samples, model_regressor, random_state=random_state,
                              batch_size=batch_size, progress=progress, caller=caller,
-                             predict_fn_name="classifier_fn")
+                             predict_fn_name="classifier_fn", **explain_options)

@@ -183,6 +183,10 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
     if discretize_continuous and continuous_cols:
         disc = make_discretizer(discretizer, matrix, continuous_cols, codec.feature_names, training_labels,
                                 random_state, stats)
+        skipped = [c for c in continuous_cols if c not in getattr(disc, "boundaries", {})]
+        if skipped:
+            raise ValueError(f"The 'discretizer' given bins no boundaries for continuous column(s) {skipped}; "
+                             f"build it with those columns discretized, or mark them categorical.")
 
     # lime's scaler: StandardScaler(with_mean=False) fitted on the data, categorical -> (0, 1).
     scaler_mean = np.zeros(p)
