@@ -212,3 +212,11 @@ def test_core_options_pass_through():
     assert exp.meta["alpha"] == 0.5 and exp.meta["holdout_samples"] == 0
     with pytest.raises(TypeError, match="unexpected keyword argument 'nonsense'"):
         LimeTextExplainer().explain_instance("a fine film", model, num_samples=100, nonsense=1)
+
+
+def test_progress_reports_every_batch():
+    calls = []
+    LimeTextExplainer(random_state=0).explain_instance("a fine film", counts_model({"fine": 1.0}),
+                                                       num_samples=100, batch_size=40, holdout_samples=0,
+                                                       progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(40, 100), (80, 100), (100, 100)]
