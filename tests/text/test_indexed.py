@@ -63,13 +63,28 @@ def test_matches_original_lime(text, bow):
             == IndexedString(text, split_expression=callable_split).as_list)
 
 
-def test_batch_build_equals_one_by_one_and_chunking(monkeypatch):
-    text = IndexedString("the cat sat on the mat, the end", bow=False, mask_string="<M>")
+def naive_removing(text, removed):
+    """A plain-Python reference: blank (or mask) the pieces of the removed features."""
+    pieces = list(text.as_list)
+    for j in removed:
+        for i in np.atleast_1d(text.positions[j]):
+            pieces[i] = "" if text.bow else text.mask_string
+    return "".join(pieces)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: IndexedString("the cat sat on the mat, the end", bow=False, mask_string="<M>"),
+    lambda: IndexedString("the cat sat on the mat, the end"),
+    lambda: IndexedString("I \U0001F600 love\r\n\tthis \U0001F3AC film \U0001F600!", split_expression=r"\s+"),
+    lambda: IndexedCharacters("na\u00efve caf\u00e9 \U0001F600", bow=False),
+])
+def test_batch_build_equals_plain_python_and_chunking(monkeypatch, make):
+    text = make()
     z = np.random.default_rng(1).integers(0, 2, size=(50, text.num_words()))
-    one_by_one = [text.inverse_removing(np.flatnonzero(row == 0)) for row in z]
-    assert text.assembler.build(z) == one_by_one
+    expected = [naive_removing(text, np.flatnonzero(row == 0)) for row in z]
+    assert text.assembler.build(z) == expected
     monkeypatch.setattr(perturb, "MAX_MASK_BYTES", 40)  # a few rows per chunk
-    assert text.assembler.build(z) == one_by_one
+    assert text.assembler.build(z) == expected
 
 
 def test_pickles_without_the_assembler():
