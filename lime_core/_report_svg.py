@@ -41,8 +41,14 @@ def fmt(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-_NARROW = set("iljtfr.,:;'|!()[]{} ")
-_WIDE = set("mwMWOQGD@%&")
+#: Character widths (px) of DejaVu Sans at 13 px, the widest common sans-serif (Debian's default);
+#: other system fonts are narrower, so labels laid out with these never overflow.
+_WIDTHS = {**dict.fromkeys("0123456789", 8.3), **dict.fromkeys("<=>+~^", 10.9),
+           **dict.fromkeys(" .,:;'|!", 4.2), **dict.fromkeys("()[]{}-/\\", 5.1),
+           **dict.fromkeys("ijl", 3.7), **dict.fromkeys("ftr", 5.4), **dict.fromkeys("mMW", 12.8),
+           **dict.fromkeys("w@%&", 11.0), "_": 6.5, '"': 6.0}
+#: Safety factor on the estimate.
+_MARGIN = 1.06
 
 
 def text_width(text: str) -> float:
@@ -53,8 +59,7 @@ def text_width(text: str) -> float:
     >>> text_width("iii") < text_width("abc") < text_width("MWM")
     True
     """
-    return sum(4.6 if c in _NARROW else 11.5 if c in _WIDE else 9.2 if c.isupper() else 8.0
-               for c in text)
+    return _MARGIN * sum(_WIDTHS.get(c, 9.9 if c.isupper() else 8.0) for c in text)
 
 
 def _short(text: str, limit: int = MAX_LABEL_CHARS) -> str:

@@ -307,7 +307,11 @@ def _instance_table(explanation: Any) -> str:
         return ""
     names = [_name_of(explanation, i) for i in range(len(values))]
     raw = explanation.extras.get("feature_names")
-    columns = raw if raw is not None and len(raw) == len(values) else None
+    if raw is None:  # lime's TableDomainMapper keeps the column names here
+        raw = getattr(explanation.domain_mapper, "exp_feature_names", None)
+    columns = [str(c) for c in raw] if raw is not None and len(raw) == len(values) else None
+    if columns == names:
+        columns = None
     head = "<tr><th>feature</th><th>value</th>" + ("<th>condition</th>" if columns else "") + "</tr>"
     body = "".join(
         f"<tr><td>{esc(columns[i] if columns else names[i])}</td><td>{esc(v)}</td>"
