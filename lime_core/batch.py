@@ -322,10 +322,12 @@ def _run_joblib(work: Callable[..., Any], instances: Any, chunks: list[list[int]
              for chunk in chunks)
     results = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")(tasks)
     try:
-        yield from results
+        for chunk in results:  # not `yield from`: closing this generator must run the filter below first
+            yield chunk
     finally:  # stopped early on errors='raise': the chunks still running are dropped on purpose
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*executed +but not used", category=UserWarning)
+            warnings.filterwarnings("ignore", message=r".*(executed +but not used|have been cancelled)",
+                                    category=UserWarning)
             results.close()
 
 
@@ -543,6 +545,7 @@ def _collect(stream: Iterator[list[tuple[int, Any, str | None]]], results: list[
                 raise exc
     finally:
         close()
+        getattr(stream, "close", lambda: None)()  # stop the workers' queue now, not at garbage collection
 
 
 def _finish(results: list[Any], errors: str) -> list[Any]:
