@@ -153,10 +153,19 @@ def _from_object(model: Any, source: str, method: str, mode: str | None,
         return LoadedModel(model, mode or "classification", list(class_names) if class_names else None,
                            source)
     if method == "auto":
+        classifier = getattr(model, "_estimator_type", None) == "classifier" or hasattr(model, "classes_")
         if mode == "regression":
             method = "predict"
+        elif hasattr(model, "predict_proba"):
+            method = "predict_proba"
+        elif classifier and hasattr(model, "decision_function"):
+            method = "decision_function"
+        elif classifier or mode == "classification":
+            raise CliError(f"{source} ({type(model).__name__}) is a classifier without predict_proba or "
+                           "decision_function: its predicted labels cannot be explained. Refit it with "
+                           "probabilities (e.g. SVC(probability=True)).", EXIT_MODEL)
         else:
-            method = "predict_proba" if hasattr(model, "predict_proba") else "predict"
+            method = "predict"
     if not hasattr(model, method):
         raise CliError(f"{source} ({type(model).__name__}) has no method {method!r}.", EXIT_MODEL)
     if mode is None:
@@ -181,7 +190,8 @@ def load_model(spec: str, *, allow_pickle: bool = False, trust: Sequence[str] = 
         Types to trust in a ``.skops`` file beyond skops' defaults.
     method : {'auto', 'predict_proba', 'predict', 'decision_function'}, default='auto'
         The estimator's method to explain; 'auto' is ``predict_proba`` when the
-        model has it (classification), else ``predict`` (regression).
+        model has it, else ``decision_function`` for a classifier (classification),
+        else ``predict`` (regression).
     mode : {'classification', 'regression'}, optional
         Default: from the method (a predict function: classification).
     class_names : sequence of str, optional

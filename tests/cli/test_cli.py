@@ -386,3 +386,46 @@ def test_a_third_party_command_gets_the_common_options(workdir, capsys):
         main(["broken", "--help"], commands={"broken": FailingDemo()})
     text = capsys.readouterr().out
     assert "--series" in text and "--model" in text and "--json" in text
+
+
+# ---------------------------------------------------------------------------------------- model kinds
+def test_regressor_is_explained_as_a_regression(workdir):
+    from sklearn.linear_model import Ridge
+    X, _ = _table()
+    write_skops(workdir / "reg.skops", Ridge().fit(X, X @ [2.0, -1.0, 0.0]))
+    write_csv(workdir / "data.csv")
+    code, out, err = run("tabular", "--model", "reg.skops", "--train", "data.csv", "--target", "label",
+                         "--json", "--out", "r.html", *FAST)
+    assert code == EXIT_OK, err
+    (exp,) = json.loads(out)["explanations"]
+    assert exp["mode"] == "regression" and isinstance(exp["prediction"]["value"], float)
+    assert "predicted value" in (workdir / "r.html").read_text(encoding="utf-8")
+
+
+def test_classifier_without_probabilities_uses_its_decision_function(workdir):
+    from sklearn.svm import LinearSVC
+    X, y = _table()
+    write_skops(workdir / "svm.skops", LinearSVC().fit(X, y))
+    write_csv(workdir / "data.csv")
+    code, out, err = run("tabular", "--model", "svm.skops", "--train", "data.csv", "--target", "label",
+                         "--json", "--out", "-", *FAST)
+    assert code == EXIT_OK, err
+    assert json.loads(out)["explanations"][0]["mode"] == "classification"
+
+
+def test_multiclass_top_labels_and_explicit_labels(workdir):
+    from sklearn.linear_model import LogisticRegression
+    X, _ = _table()
+    y = np.digitize(X[:, 0], [-0.5, 0.5])
+    write_skops(workdir / "three.skops", LogisticRegression().fit(X, y))
+    write_csv(workdir / "data.csv")
+    base = ("tabular", "--model", "three.skops", "--train", "data.csv", "--target", "label", "--json",
+            "--out", "-", *FAST)
+    code, out, err = run(*base, "--top-labels", "2")
+    assert code == EXIT_OK, err
+    assert len(json.loads(out)["explanations"][0]["labels"]) == 2
+    code, out, err = run(*base, "--labels", "0,2")
+    assert code == EXIT_OK, err
+    assert [l["label"] for l in json.loads(out)["explanations"][0]["labels"]] == [0, 2]
+    code, _, err = run(*base, "--labels", "7")
+    assert code == EXIT_PREDICT and "labels [7]" in err
