@@ -99,8 +99,14 @@ def overlay_rgb(image: np.ndarray, segments: np.ndarray, local_exp: Sequence[tup
     return out
 
 
-def png_data_uri(rgb: np.ndarray) -> str:
+#: Longest side of an image embedded in a report; larger pictures are scaled down (the page stays small).
+MAX_EMBEDDED_SIDE = 512
+
+
+def png_data_uri(rgb: np.ndarray, max_side: int = MAX_EMBEDDED_SIDE) -> str:
     """An RGB ``uint8`` array as a ``data:image/png;base64,...`` URI (no file, no network).
+
+    Pictures longer than ``max_side`` pixels are scaled down first.
 
     Examples
     --------
@@ -110,5 +116,8 @@ def png_data_uri(rgb: np.ndarray) -> str:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buffer, format="PNG", optimize=True)
+    picture = Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8))
+    if max(picture.size) > max_side:
+        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    picture.save(buffer, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
