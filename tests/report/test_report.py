@@ -179,3 +179,19 @@ def test_dark_theme_rules_and_no_fixed_white_background(tabular):
     assert not re.search(r"(^|[\s,}])(html|body|:root)\b", page_style), "the page styles outside the report"
     style = re.search(r'<div class="limelight"><style>(.*?)</style>', page, re.S).group(1)
     assert not re.search(r"background(-color)?:\s*(#fff\b|#ffffff|white)", style, re.I)
+
+
+def test_large_pictures_are_scaled_down_in_the_page():
+    import base64
+    import io
+
+    from PIL import Image
+
+    segments = (np.arange(900)[:, None] // 300) * 4 + np.arange(1400)[None, :] // 350
+    exp = Explanation(FeatureNamesMapper([str(i) for i in range(12)]), local_exp={1: [(0, 0.5), (5, -0.2)]},
+                      intercept={1: 0.0}, score={1: 0.9}, local_pred={1: 0.5},
+                      extras={"modality": "image", "image": np.zeros((900, 1400, 3), dtype=np.uint8),
+                              "segments": segments})
+    sources = re.findall(r'<img src="data:image/png;base64,([^"]+)"', explanation_html(exp))
+    sizes = [Image.open(io.BytesIO(base64.b64decode(s))).size for s in sources]
+    assert sizes == [(512, 329)] * 3
