@@ -165,3 +165,11 @@ def test_a_checkpoint_in_use_is_refused(tmp_path):
 def test_checkpoint_must_be_a_path():
     with pytest.raises(TypeError, match="'checkpoint' parameter of explain_many must be a file path"):
         explain_many(WindowExplainer(), make_series(2), peak_detector, checkpoint=3)
+
+
+def test_a_torn_header_starts_over(tmp_path):
+    path, series = tmp_path / "ck.jsonl", make_series(3)
+    path.write_bytes(b'{"limelight_checkpoint": 1, "fing')  # killed while writing the header
+    out = explain_many(WindowExplainer(), series, peak_detector, checkpoint=path, **JOB)
+    assert out == explain_many(WindowExplainer(), series, peak_detector, **JOB)
+    assert sorted(rows_in(path)) == [0, 1, 2]
