@@ -191,13 +191,11 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
     # lime's scaler: StandardScaler(with_mean=False) fitted on the data, categorical -> (0, 1).
     scaler_mean = np.zeros(p)
     scaler_scale = np.ones(p)
+    has_nan = False
     if continuous_cols:
-        block = matrix[:, continuous_cols]
-        has_nan = np.isnan(block).any()
-        mean = np.nanmean(block, axis=0) if has_nan else block.mean(axis=0)
-        std = np.nanstd(block, axis=0) if has_nan else block.std(axis=0)
-        scaler_mean[continuous_cols] = np.nan_to_num(mean)
-        scaler_scale[continuous_cols] = np.where(np.nan_to_num(std) > 0, np.nan_to_num(std), 1.0)
+        mean, std, has_nan = _column_moments(matrix, continuous_cols)
+        scaler_mean[continuous_cols] = mean
+        scaler_scale[continuous_cols] = np.where(std > 0, std, 1.0)
 
     state_ids, freqs, n_regular = [], [], []
     cat_pos, cat_cols, bin_pos, bin_cols = [], [], [], []
@@ -225,6 +223,9 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
             bin_pos.append(s), bin_cols.append(c)
             if stats:
                 freq = _stats_frequencies(stats, c, k, lambda v: int(v))
+            elif c in getattr(disc, "bin_counts", {}):
+                counts = np.concatenate([disc.bin_counts[c], [disc.nan_counts[c], 0.0]])
+                freq = counts / matrix.shape[0]
             else:
                 column = matrix[:, c]
                 codes = np.searchsorted(qts, column).astype(float)
@@ -264,8 +265,8 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
         offsets = np.zeros(0, dtype=np.intp)
         integer = np.zeros(0, dtype=bool)
     cont_cols_arr = np.asarray(cont_cols, dtype=np.intp)
-    cont_missing = (np.isnan(matrix[:, cont_cols_arr]).mean(axis=0) if cont_cols
-                    else np.zeros(0))
+    cont_missing = (np.isnan(matrix[:, cont_cols_arr]).mean(axis=0) if cont_cols and has_nan
+                    else np.zeros(len(cont_cols)))
     model = TableModel(
         codec=codec, names=names, kinds=kinds, columns=columns,
         state_ids=np.asarray(state_ids, dtype=np.intp), freqs=freqs,
@@ -282,6 +283,26 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
         discretizer=disc, group_names=group_names)
     model.cum_small, _ = model.cumulative(freqs)
     return model
+
+
+def _column_moments(matrix: np.ndarray, columns: list[int]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Mean and standard deviation of each column (NaN ignored), a chunk of columns at a time."""
+    from .discretize import _column_blocks
+
+    means, stds, has_nan = [], [], False
+    for _, block in _column_blocks(matrix, columns):
+        missing = np.isnan(block)
+        if missing.any():
+            has_nan = True
+            count = np.maximum((~missing).sum(axis=1), 1)
+            filled = np.where(missing, 0.0, block)
+            mean = filled.sum(axis=1) / count
+            var = (np.where(missing, 0.0, block - mean[:, None]) ** 2).sum(axis=1) / count
+        else:
+            mean = block.mean(axis=1)
+            var = block.var(axis=1)
+        means.append(mean), stds.append(np.sqrt(var))
+    return np.concatenate(means), np.concatenate(stds), has_nan
 
 
 def _truncation_tables(mean: np.ndarray, std: np.ndarray, low: np.ndarray, high: np.ndarray

@@ -99,7 +99,8 @@ class TableCodec:
         names = [str(i) for i in range(p)] if feature_names is None else [str(n) for n in feature_names]
         categorical = np.zeros(p, dtype=bool)
         categorical[list(categorical_features)] = True
-        matrix = np.array(array, dtype=float)
+        # no copy of a float table without categorical columns: it is only read
+        matrix = np.array(array, dtype=float) if categorical.any() else np.asarray(array, dtype=float)
         categories: dict[int, np.ndarray] = {}
         for c in np.flatnonzero(categorical):
             column = matrix[:, c]

@@ -81,16 +81,37 @@ def truncated_normal_ppf(u: np.ndarray, mean: np.ndarray, std: np.ndarray, low: 
     return np.clip(value, low, high)
 
 
+#: Columns transposed at a time when a large table is read column by column (bounds memory).
+_CHUNK_COLUMNS = 32
+
+
+def _column_blocks(data: np.ndarray, columns: list[int]):
+    """Yield ``(chunk, block)``: ``block[i]`` is column ``chunk[i]`` of ``data``, contiguous, as floats."""
+    for start in range(0, len(columns), _CHUNK_COLUMNS):
+        chunk = columns[start:start + _CHUNK_COLUMNS]
+        yield chunk, np.ascontiguousarray(np.asarray(data[:, chunk], dtype=float).T)
+
+
 def _quantile_bins(data: np.ndarray, columns: list[int], percentiles: list[float]) -> list[np.ndarray]:
-    """Percentile boundaries of each column in one vectorised call (NaN ignored)."""
-    if not columns:
-        return []
-    block = np.asarray(data[:, columns], dtype=float)
-    if np.isnan(block).any():
-        qts = np.nanpercentile(block, percentiles, axis=0)
-    else:
-        qts = np.percentile(block, percentiles, axis=0)
-    return [np.asarray(qts[:, i]) for i in range(len(columns))]
+    """Percentile boundaries of each column, a chunk of columns at a time (NaN ignored)."""
+    bins: list[np.ndarray] = []
+    for _, block in _column_blocks(data, columns):
+        if np.isnan(block).any():
+            qts = np.nanpercentile(block, percentiles, axis=1)
+        else:
+            qts = np.percentile(block, percentiles, axis=1, overwrite_input=True)
+        bins.extend(np.asarray(qts[:, i]) for i in range(block.shape[0]))
+    return bins
+
+
+def _bin_index(qts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(qts, values)`` (bin of each value); by comparisons when there are few bins."""
+    if qts.size > 12:
+        return np.searchsorted(qts, values)
+    index = np.zeros(values.shape, dtype=np.intp)
+    for q in qts:
+        index += values > q
+    return index
 
 
 class BaseDiscretizer:
@@ -175,25 +196,35 @@ class BaseDiscretizer:
             self.names[feature] = names
             self.boundaries[feature] = qts
             self.lambdas[feature] = functools.partial(np.searchsorted, qts)
-            if data_stats:
-                continue
-            self._bin_statistics(feature, np.asarray(data[:, feature], dtype=float), qts)
+        #: Per column, how many training values fall in each bin (and how many are NaN).
+        self.bin_counts: dict[int, np.ndarray] = {}
+        self.nan_counts: dict[int, int] = {}
+        if data_stats:
+            return
+        for chunk, block in _column_blocks(data, self.to_discretize):
+            self._bin_statistics(chunk, block)
 
-    def _bin_statistics(self, feature: int, column: np.ndarray, qts: np.ndarray) -> None:
-        observed = column[~np.isnan(column)]
-        n_bins = qts.size + 1
-        index = np.searchsorted(qts, observed)
-        counts = np.bincount(index, minlength=n_bins).astype(float)
-        sums = np.bincount(index, weights=observed, minlength=n_bins)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.where(counts > 0, sums / counts, 0.0)
-            squares = np.bincount(index, weights=(observed - means[index]) ** 2, minlength=n_bins)
-            stds = np.where(counts > 0, np.sqrt(squares / np.maximum(counts, 1)), 0.0)
-        self.means[feature] = means.tolist()
-        self.stds[feature] = (stds + STD_EPSILON).tolist()
-        low, high = (observed.min(), observed.max()) if observed.size else (qts[0], qts[-1])
-        self.mins[feature] = [float(low)] + qts.tolist()
-        self.maxs[feature] = qts.tolist() + [float(high)]
+    def _bin_statistics(self, chunk: list[int], block: np.ndarray) -> None:
+        """Count, mean, std, min and max of the training values in each bin, column by column."""
+        for feature, column in zip(chunk, block):
+            qts = self.boundaries[feature]
+            missing = np.isnan(column)
+            observed = column[~missing] if missing.any() else column
+            index = _bin_index(qts, observed)
+            n_bins = qts.size + 1
+            counts = np.bincount(index, minlength=n_bins).astype(float)
+            sums = np.bincount(index, weights=observed, minlength=n_bins)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means = np.where(counts > 0, sums / counts, 0.0)
+                squares = np.bincount(index, weights=(observed - means[index]) ** 2, minlength=n_bins)
+                stds = np.where(counts > 0, np.sqrt(squares / np.maximum(counts, 1)), 0.0)
+            low, high = (observed.min(), observed.max()) if observed.size else (qts[0], qts[-1])
+            self.bin_counts[feature] = counts
+            self.nan_counts[feature] = int(missing.sum())
+            self.means[feature] = means.tolist()
+            self.stds[feature] = (stds + STD_EPSILON).tolist()
+            self.mins[feature] = [float(low)] + qts.tolist()
+            self.maxs[feature] = qts.tolist() + [float(high)]
 
     def bins(self, data: np.ndarray, labels: Any) -> list[np.ndarray]:
         """Inner bin boundaries of each column in ``to_discretize`` (to override).
