@@ -16,14 +16,11 @@ from tests.report.browser import CHROMIUM, chromium, chromium_available, visit
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-if not chromium_available():
-    if IN_CI:
-        pytest.fail(f"CI=true but chromium ({CHROMIUM}) or the playwright package is missing; "
-                    ".ci/run installs them (apt-get install chromium; pip install '.[test]').",
-                    pytrace=False)
-    pytest.skip(f"chromium ({CHROMIUM}) or the playwright package is not installed "
-                "(apt-get install chromium; pip install playwright); set CI=true to make this a failure",
-                allow_module_level=True)
+MISSING = None if chromium_available() else (
+    f"chromium ({CHROMIUM}) or the playwright package is not installed "
+    "(apt-get install chromium; pip install playwright)")
+if MISSING and not IN_CI:
+    pytest.skip(f"{MISSING}; set CI=true to make this a failure", allow_module_level=True)
 
 COMMON = ("h2", "svg.ll-chart", "dl.ll-stats", "svg.ll-scores")
 CASES = {
@@ -39,6 +36,8 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def browser():
+    if MISSING:
+        pytest.fail(f"CI=true but {MISSING}; .ci/run installs them.", pytrace=False)
     with chromium() as instance:
         yield instance
 
