@@ -102,7 +102,7 @@ class LimeTextExplainer:
         self.tokenizer = tokenizer
         self.mode = mode
 
-    def indexed_string(self, text_instance: str) -> IndexedText:
+    def _indexed_string(self, text_instance: str) -> IndexedText:
         """The text cut into this explainer's features (``IndexedString`` or ``IndexedCharacters``)."""
         caller = "LimeTextExplainer.explain_instance"
         if not isinstance(text_instance, str):
@@ -139,7 +139,7 @@ class LimeTextExplainer:
             The text is empty, has no tokens, or (``bow=False``) one of its tokens
             equals ``mask_string``.
         """
-        indexed = self.indexed_string(text_instance)
+        indexed = self._indexed_string(text_instance)
         if not indexed.bow and indexed.mask_string in set(indexed.inverse_vocab):
             raise ValueError(f"The 'mask_string' parameter of LimeTextExplainer ({indexed.mask_string!r}) "
                              f"is a token of the text: masked and kept tokens would look the same to "
