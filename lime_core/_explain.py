@@ -254,7 +254,8 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         hood = run.sample(representation.sample(num_samples, rng), num_samples, offset=0, total=num_samples)
         kernel, width_record = _final_kernel(kernel, auto_width, hood)
         adaptive = None
-    weights = check_kernel_weights(kernel(hood), num_samples)
+    # Shapley weights are lime_core's own; with one feature there is no partial coalition (all zero)
+    weights = np.asarray(kernel(hood), dtype=float) if shapley else check_kernel_weights(kernel(hood), num_samples)
     z = np.asarray(hood.interpretable, dtype=float)
     targets = run.targets()
     if mode == "classification":

@@ -8,7 +8,8 @@ generator), scores them with the black box and compares the surrogate's
 predictions with the black box's scores there, weighted by the same kernel:
 
 - ``holdout_r2``: weighted R^2 (1 is perfect; 0 is no better than a constant;
-  it can be negative);
+  it can be negative; when the black box is constant on the hold-out rows up to
+  rounding, 1 if the surrogate is too and 0 otherwise);
 - ``holdout_mae``: weighted mean absolute error, in the units of the scores;
 - ``holdout_samples``: how many rows it used (each one a black-box row);
 - ``ess``: the effective sample size ``(sum w)^2 / sum w^2`` of the kernel
@@ -28,6 +29,8 @@ from ._uncertainty import effective_sample_size
 
 __all__ = ["fidelity_record", "drop_first_row", "DEFAULT_HOLDOUT_SHARE"]
 
+#: Scores whose weighted spread is below this (relative) are treated as constant.
+_CONSTANT_TOLERANCE = 1e-9
 #: Default hold-out size as a share of ``num_samples`` (10% more black-box rows).
 DEFAULT_HOLDOUT_SHARE = 0.1
 
@@ -87,6 +90,13 @@ def fidelity_record(prediction: np.ndarray | None, y: np.ndarray | None, weights
     if weight_sum <= 0:
         record.update(holdout_r2=float("nan"), holdout_mae=float("nan"))
         return record
-    record["holdout_r2"] = float(weighted_r2(y, prediction, weights))
+    y_mean = float(weights @ y / weight_sum)
+    spread = float(np.sqrt(weights @ (y - y_mean) ** 2 / weight_sum))
+    if spread <= _CONSTANT_TOLERANCE * max(1.0, abs(y_mean)):
+        # the black box is constant here up to rounding: R^2 would compare rounding errors
+        error = float(np.sqrt(weights @ (y - prediction) ** 2 / weight_sum))
+        record["holdout_r2"] = 1.0 if error <= _CONSTANT_TOLERANCE * max(1.0, abs(y_mean)) else 0.0
+    else:
+        record["holdout_r2"] = float(weighted_r2(y, prediction, weights))
     record["holdout_mae"] = float(weights @ np.abs(y - prediction) / weight_sum)
     return record

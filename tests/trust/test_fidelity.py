@@ -87,3 +87,9 @@ def test_holdout_errors():
         explain(Masks(np.ones(3)), linear([1, 2, 3]), mode="regression", num_samples=10, holdout_samples=-1)
     with pytest.raises(TypeError, match="'holdout_samples' parameter of explain must be an int >= 0; got float"):
         explain(Masks(np.ones(3)), linear([1, 2, 3]), mode="regression", num_samples=10, holdout_samples=0.5)
+
+
+def test_a_constant_black_box_is_fitted_perfectly_not_compared_on_rounding():
+    exp = explain(Masks(np.ones(4)), lambda X: np.full(len(X), 0.3) + 1e-17 * X[:, 0], mode="regression",
+                  num_samples=200, random_state=0)
+    assert exp.fidelity[1]["holdout_r2"] == 1.0

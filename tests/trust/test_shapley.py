@@ -122,3 +122,8 @@ def test_shapley_errors():
     with pytest.raises(ValueError, match="needs the empty coalition"):
         fit_shapley(z, np.ones(4), np.ones(4), num_features=3)
     assert isinstance(lime_core.CoalitionSampler(Masks(X6)), lime_core.Representation)
+
+
+def test_a_single_feature_gets_the_whole_difference():
+    exp = explain_shapley(Masks(np.array([2.0])), lambda X: 3 * X[:, 0] + 1, mode="regression", random_state=0)
+    assert exp.local_exp[1] == [(0, 6.0)] and exp.intercept[1] == 1.0
