@@ -399,7 +399,7 @@ class LimeTabularExplainer:
             width = default_kernel_width(d)
         every_class = (isinstance(labels, _DefaultLabels) and top_labels is None
                        and self.mode == "classification")
-        known = self._known_classes()
+        known = self._known_classes(predict_fn)
         core_labels = labels
         if every_class:
             core_labels = None if known is None or known > 2 else (1,)
@@ -415,10 +415,18 @@ class LimeTabularExplainer:
             **explain_options)
         return self._finish(exp, representation, every_class and known is None)
 
-    def _known_classes(self) -> int | None:
-        """Number of classes when the explainer knows it before calling the model."""
+    def _known_classes(self, predict_fn: Any) -> int | None:
+        """Number of classes when known before calling the model.
+
+        From ``class_names``, a scikit-learn model's ``classes_`` (``predict_fn`` is its
+        bound ``predict_proba`` or ``decision_function``) or ``training_labels``; when
+        unknown, every label is fitted and, for a binary model, only class 1 is kept.
+        """
         if self.class_names is not None:
             return len(self.class_names)
+        classes = getattr(getattr(predict_fn, "__self__", None), "classes_", None)
+        if classes is not None and np.ndim(classes) == 1:
+            return len(classes)
         if self.training_labels is not None:
             return int(np.unique(np.asarray(self.training_labels)).size)
         return None

@@ -184,6 +184,7 @@ class TabularRepresentation:
         states = m.draw_states(self._uniform(rng, n, len(m.state_ids), np.float32))
         states[0] = self._row_states
         within = self._uniform(rng, n, m.bin_pos.size, np.float32)
+        np.clip(within, _U_MARGIN, 1 - _U_MARGIN, out=within)
         c = m.cont_ids.size
         gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
             self.sampling_method == "lhs") else rng.standard_normal((n, c))
@@ -226,13 +227,16 @@ class TabularRepresentation:
         if start == 0:
             keep = np.zeros(matrix.shape, dtype=bool)
             keep[0] = True
-        return self.model.codec.decode(matrix, self.raw_row, keep)
+        return self.model.codec.decode(matrix, self.raw_row, keep, copy=False)
 
     def _encoded(self, draws: _Draws, rows: slice) -> np.ndarray:
         """The encoded table of some rows of the draws (codes for categorical columns)."""
         m = self.model
         states = draws.states[rows]
-        matrix = np.empty((states.shape[0], m.codec.num_columns))
+        p = m.codec.num_columns
+        if m.bin_pos.size == p:  # every column discretized (lime's default on numeric data)
+            return self._within_bins(states, draws.within_bin[rows])
+        matrix = np.empty((states.shape[0], p))
         if m.cat_pos.size:
             cat_states = states[:, m.cat_pos]
             codes = cat_states.astype(float)
@@ -247,12 +251,23 @@ class TabularRepresentation:
         return matrix
 
     def _within_bins(self, bins: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Values drawn within each sample's bin: one gather and one ``ndtri`` for all features."""
+        """Values drawn within each sample's bin: one ``ndtri`` for all features, in place.
+
+        ``u`` (uniform, kept inside (0, 1) by :meth:`sample`) becomes the quantile
+        ``start + u * span`` of the standard normal restricted to the bin, then
+        ``mean + signed_std * ndtri(.)``, clipped to the bin's bounds.
+        """
         m = self.model
         index = m.bin_offsets + bins
         start, span, mean, signed_std, low, high = (column.take(index) for column in m.bin_table)
-        p = np.clip(start + np.clip(u, _U_MARGIN, 1 - _U_MARGIN) * span, 0.0, 1.0)
-        values = np.clip(mean + signed_std * ndtri(p), low, high)
+        values = u.astype(np.float64)
+        values *= span
+        values += start
+        np.clip(values, 0.0, 1.0, out=values)
+        ndtri(values, out=values)
+        values *= signed_std
+        values += mean
+        np.clip(values, low, high, out=values)
         if m.bin_integer.any():
             cols = np.flatnonzero(m.bin_integer)
             idx = index[:, cols]
@@ -304,7 +319,7 @@ class TabularRepresentation:
         states = m.draw_states(rng.random((n, len(m.state_ids)), dtype=np.float32), cum_small, cum_large)
         present = z[:, m.state_ids] == 1
         states = np.where(present, self._row_states, states)
-        within = rng.random((n, m.bin_pos.size), dtype=np.float32)
+        within = np.clip(rng.random((n, m.bin_pos.size), dtype=np.float32), _U_MARGIN, 1 - _U_MARGIN)
         c = m.cont_ids.size
         gaussian = rng.standard_normal((n, c))
         missing = np.zeros((n, c), dtype=bool)
@@ -318,7 +333,7 @@ class TabularRepresentation:
         keep = np.zeros(matrix.shape, dtype=bool)
         for j, cols in enumerate(m.columns):
             keep[:, cols] = z[:, [j]] == self.row_scaled[j]
-        return m.codec.decode(matrix, self.raw_row, keep)
+        return m.codec.decode(matrix, self.raw_row, keep, copy=False)
 
 
 def _category_label(raw: Any, names: Any) -> str:

@@ -213,14 +213,15 @@ class TableCodec:
 
     # ------------------------------------------------------------------ decoding
     def decode(self, matrix: np.ndarray, raw_row: list[Any] | None = None,
-               keep: np.ndarray | None = None) -> Any:
+               keep: np.ndarray | None = None, *, copy: bool = True) -> Any:
         """Float codes -> what the black box takes.
 
         Cells where ``keep`` (bool, same shape) is True take the explained row's raw
-        value instead (``raw_row``), so that row 0 is the instance exactly.
+        value instead (``raw_row``), so that row 0 is the instance exactly. With
+        ``copy=False`` an array result may reuse ``matrix``.
         """
         if not self.is_frame:
-            out = matrix.copy()
+            out = matrix.copy() if copy else matrix
             for c, cats in self.categories.items():
                 codes = out[:, c]
                 ok = ~np.isnan(codes) & (codes >= 0)
@@ -228,8 +229,11 @@ class TableCodec:
                 values[ok] = cats[codes[ok].astype(np.intp)]
                 out[:, c] = values
             if keep is not None and raw_row is not None:
-                row = np.broadcast_to(np.asarray(raw_row, dtype=float), out.shape)
-                out[keep] = row[keep]
+                if keep[1:].any():
+                    row = np.broadcast_to(np.asarray(raw_row, dtype=float), out.shape)
+                    out[keep] = row[keep]
+                else:
+                    out[0, keep[0]] = np.asarray(raw_row, dtype=float)[keep[0]]
             return out
         import pandas as pd
 
