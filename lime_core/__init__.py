@@ -15,7 +15,7 @@ from ._kernels import DistanceKernel, ExponentialKernel, exponential_kernel
 from ._representation import Neighborhood, Representation
 from ._shapley import CoalitionSampler, ShapleyKernel, explain_shapley
 from ._surrogate import SurrogateFit, fit_surrogate
-from .validation import check_random_state
+from .validation import check_int, check_option, check_positive_float, check_random_state, spawn_seed
 from .explanation import Explanation
 from .batch import explain_many
 from .global_report import global_report
