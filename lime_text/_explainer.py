@@ -19,6 +19,22 @@ __all__ = ["LimeTextExplainer", "DEFAULT_KERNEL_WIDTH"]
 DEFAULT_KERNEL_WIDTH = 25
 
 
+def _check_distance_metric(distance_metric: Any) -> None:
+    """Fail early, naming the argument, on a metric scikit-learn does not know."""
+    if isinstance(distance_metric, str) and distance_metric == "cosine":
+        return
+    if not (isinstance(distance_metric, str) or callable(distance_metric)):
+        raise TypeError(f"The 'distance_metric' parameter of LimeTextExplainer.explain_instance must be "
+                        f"a metric name or a callable; got {type(distance_metric).__name__}.")
+    from sklearn.metrics import pairwise_distances
+    try:
+        pairwise_distances(np.ones((1, 2)), np.ones((1, 2)), metric=distance_metric)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"The 'distance_metric' parameter of LimeTextExplainer.explain_instance must be "
+                         f"a metric of sklearn.metrics.pairwise_distances (lime's default: 'cosine'); got "
+                         f"{distance_metric!r} ({exc}).") from exc
+
+
 class LimeTextExplainer:
     """Explain text classifiers (and regressors) by removing words (lime's ``LimeTextExplainer``).
 
@@ -144,6 +160,7 @@ class LimeTextExplainer:
             raise ValueError(f"The 'mask_string' parameter of LimeTextExplainer ({indexed.mask_string!r}) "
                              f"is a token of the text: masked and kept tokens would look the same to "
                              f"the model. Pass a mask_string that does not occur in the text.")
+        _check_distance_metric(distance_metric)
         return TextRepresentation(indexed, distance_metric=distance_metric)
 
     def explain_instance(self, text_instance: str, classifier_fn: Callable[[list[str]], Any],

@@ -199,6 +199,10 @@ def test_bad_settings_and_models():
         LimeTextExplainer().explain_instance("a b c", lambda texts: np.array([[0.2, 0.8]]), num_samples=50)
     with pytest.raises(ValueError, match="mode='regression' needs one output per row; classifier_fn returned 2"):
         LimeTextExplainer(mode="regression").explain_instance("a b c", constant, num_samples=50)
+    with pytest.raises(ValueError, match="'distance_metric' parameter of LimeTextExplainer.explain_instance must"):
+        LimeTextExplainer().explain_instance("a b c", constant, distance_metric="cosinus")
+    with pytest.raises(TypeError, match="'distance_metric' parameter of .* must be a metric name or a callable"):
+        LimeTextExplainer().explain_instance("a b c", constant, distance_metric=3)
     with pytest.raises(ValueError, match="'num_samples' parameter of LimeTextExplainer.explain_instance"):
         LimeTextExplainer().explain_instance("a b c", constant, num_samples=1)
     with pytest.raises(ValueError, match="'kernel_width' parameter of LimeTextExplainer.explain_instance"):
