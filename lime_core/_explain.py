@@ -176,8 +176,8 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     holdout_samples : int, optional
         Fresh neighbourhood rows, not used in the fit, on which the surrogate's
         fidelity is measured (``Explanation.fidelity``). Each is one more
-        black-box row: the default ``ceil(num_samples / 10)`` costs 10% more
-        (reported in ``cost['holdout_rows']``). ``0`` skips it. With a kernel
+        black-box row: the default ``min(ceil(num_samples / 10), 1000)`` costs at
+        most 10% more (reported in ``cost['holdout_rows']``). ``0`` skips it. With a kernel
         callable other than the built-in ones the default is 0 (a custom kernel
         may weigh a sample relative to the others).
     std_error : {'sandwich', 'homoscedastic'}, default='sandwich'
@@ -418,7 +418,8 @@ class _Run:
             settled, stat = top_k_settled(np.asarray(hood.interpretable, dtype=float),
                                           targets.scores[:, targets.columns], weights, self.alpha,
                                           self.num_features, threshold=threshold)
-            rounds.append({"num_samples": size, "z": float(stat)})
+            # z is None when the set is settled without a test (K >= d', negligible features)
+            rounds.append({"num_samples": size, "z": float(stat) if np.isfinite(stat) else None})
             if settled:
                 break
         adaptive = {"settled": bool(settled), "confidence": AUTO_CONFIDENCE, "z_threshold": threshold,

@@ -31,19 +31,24 @@ __all__ = ["fidelity_record", "drop_first_row", "DEFAULT_HOLDOUT_SHARE"]
 
 #: Scores whose weighted spread is below this (relative) are treated as constant.
 _CONSTANT_TOLERANCE = 1e-9
-#: Default hold-out size as a share of ``num_samples`` (10% more black-box rows).
+#: Default hold-out size as a share of ``num_samples`` (10% more black-box rows)...
 DEFAULT_HOLDOUT_SHARE = 0.1
+#: ... and at most this many rows.
+MAX_DEFAULT_HOLDOUT = 1000
 
 
 def default_holdout_samples(num_samples: int) -> int:
-    """``ceil(0.1 * num_samples)``: the default hold-out size.
+    """``min(ceil(0.1 * num_samples), 1000)``: the default hold-out size.
+
+    1000 rows already pin the weighted R^2 and error down to about 0.01-0.03;
+    more would only cost black-box calls (with ``num_samples='auto'``).
 
     Examples
     --------
-    >>> default_holdout_samples(5000), default_holdout_samples(2)
-    (500, 1)
+    >>> default_holdout_samples(5000), default_holdout_samples(2), default_holdout_samples(20000)
+    (500, 1, 1000)
     """
-    return int(np.ceil(DEFAULT_HOLDOUT_SHARE * num_samples))
+    return int(min(np.ceil(DEFAULT_HOLDOUT_SHARE * num_samples), MAX_DEFAULT_HOLDOUT))
 
 
 def drop_first_row(hood: Neighborhood) -> Neighborhood:
