@@ -225,7 +225,8 @@ def stability(explainer: Any, instance: Any, predict_fn: Callable[[Any], Any], *
     n_runs : int, default=10
     num_features : int, default=10
     label : int, default=1
-        Explained as ``labels=(label,)`` unless ``labels`` or ``top_labels`` is given.
+        Explained as ``labels=(label,), top_labels=None`` unless ``labels`` or
+        ``top_labels`` is given.
     random_state : int, numpy.random.Generator or None
         Draws the per-run seeds: an int gives the same report every time.
     **explain_kwargs
@@ -260,7 +261,8 @@ def stability(explainer: Any, instance: Any, predict_fn: Callable[[Any], Any], *
         raise TypeError(f"The 'explainer' parameter of stability must have an explain_instance method; "
                         f"got {type(explainer).__name__}.")
     if "labels" not in explain_kwargs and "top_labels" not in explain_kwargs:
-        explain_kwargs["labels"] = (label,)
+        # top_labels=None too: LimeImageExplainer's default top_labels=5 would override labels
+        explain_kwargs.update(labels=(label,), top_labels=None)
 
     def run(seed: int) -> Any:
         return explainer.explain_instance(instance, predict_fn, num_features=num_features,
