@@ -101,12 +101,16 @@ def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str 
     value_w = (max(text_width("= " + (v or "")) for v in values) + 12) if has_values else 0
     number_w = max(text_width(f"{w:+.4f}") for w in weights) + 8
     bar_half = 170.0
-    left = name_w + value_w
-    axis = left + number_w + bar_half
-    width = axis + bar_half + number_w + 8
     height = ROW_HEIGHT * len(rows) + 26
     errs = [0.0] * len(rows) if errors is None else [abs(float(e)) for e in errors]
     scale = max(abs(w) + e for w, e in zip(weights, errs)) or 1.0
+    # each side of the axis is as wide as its longest bar (with whisker) and number need
+    neg_reach = max([0.0] + [e - w for w, e in zip(weights, errs)]) / scale * bar_half
+    pos_reach = max([0.0] + [w + e for w, e in zip(weights, errs)]) / scale * bar_half
+    left_half = max(neg_reach + (number_w if any(w < 0 for w in weights) else 0) + 5, 75)
+    right_half = max(pos_reach + (number_w if any(w >= 0 for w in weights) else 0) + 5, 60)
+    axis = name_w + value_w + left_half
+    width = axis + right_half + 8
     parts = [f'<svg class="ll-chart" role="img" aria-label="{esc(caption)}" width="{width:.0f}" '
              f'height="{height}" style="max-width:{width:.0f}px" viewBox="0 0 {width:.0f} {height}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{esc(caption)}</title>",

@@ -63,6 +63,8 @@ STYLE = """
 .limelight figcaption{display:table-caption;caption-side:bottom;font-size:.85em;opacity:.8;margin-top:3px}
 .limelight .ll-legend-pos{color:#2da44e;font-weight:600}
 .limelight .ll-legend-neg{color:#e5534b;font-weight:600}
+.limelight .ll-toc ol{margin:0 0 16px;padding-left:1.6em}
+.limelight .ll-toc a{color:inherit}
 .limelight .ll-warn{border-left:3px solid #d29922;padding-left:8px}
 """
 
@@ -342,9 +344,26 @@ def _meta_line(explanation: Any) -> str:
     return '<p class="ll-meta">' + " \u00b7 ".join(bits) + "</p>" if bits else ""
 
 
+def contents_html(explanations: Sequence[Any], captions: Sequence[str | None], anchors: Sequence[str]) -> str:
+    """A list of links to the sections of a report, each with its prediction."""
+    items = []
+    for i, (exp, caption, anchor) in enumerate(zip(explanations, captions, anchors), start=1):
+        name = esc(caption) if caption else f"explanation {i}"
+        top, score = _predicted(exp) if exp.mode == "classification" else (None, None)
+        if top is not None:
+            what = f"{esc(label_name(exp, top))} ({fmt(score)})"
+        elif exp.predicted_value is not None:
+            what = fmt(exp.predicted_value, 4)
+        else:
+            what = ""
+        items.append(f'<li><a href="#{esc(anchor)}">{name}</a>'
+                     + (f' <span class="ll-muted">predicted {what}</span>' if what else "") + "</li>")
+    return f'<nav class="ll-toc"><ol>{"".join(items)}</ol></nav>'
+
+
 def section_html(explanation: Any, *, labels: Sequence[int] | None = None, predict_proba: bool = True,
                  show_predicted_value: bool = True, caption: str | None = None,
-                 show_all: bool = False) -> str:
+                 show_all: bool = False, anchor: str | None = None) -> str:
     """One explanation as a ``<section>``: title, model output, one card per label, instance."""
     if explanation.mode == "classification":
         labels = explanation.available_labels() if labels is None else [int(l) for l in labels]
@@ -355,7 +374,8 @@ def section_html(explanation: Any, *, labels: Sequence[int] | None = None, predi
     cards = "".join(_label_card(explanation, label, show_all) for label in labels)
     output = _output_card(explanation, predict_proba, show_predicted_value)
     modality = _modality(explanation) or "generic"
-    return (f'<section class="ll-exp ll-modality-{esc(modality)}">'
+    ident = f' id="{esc(anchor)}"' if anchor else ""
+    return (f'<section class="ll-exp ll-modality-{esc(modality)}"{ident}>'
             f"{_title(explanation, caption, show_predicted_value)}"
             f'<div class="ll-grid">{output}{_instance_table(explanation)}</div>'
             f"{cards}{_meta_line(explanation)}</section>")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._report_svg import esc
-from ._report_views import STYLE, section_html
+from ._report_views import STYLE, contents_html, section_html
 
 __all__ = ["explanation_html", "report_html", "save_report"]
 
@@ -136,11 +136,13 @@ def report_html(explanations: Iterable[Any], title: str = "Limelight report",
         raise ValueError(f"The 'captions' parameter of report_html must have one entry per explanation "
                          f"({len(explanations)}); got {len(captions)}.")
     captions = list(captions) if captions is not None else [None] * len(explanations)
+    anchors = [f"ll-explanation-{i}" for i in range(1, len(explanations) + 1)]
     sections = "".join(
         section_html(exp, labels=labels, predict_proba=predict_proba,
-                     show_predicted_value=show_predicted_value, caption=caption)
-        for exp, caption in zip(explanations, captions))
-    body = f'<div class="limelight"><style>{STYLE}</style><h1>{esc(title)}</h1>{sections}</div>'
+                     show_predicted_value=show_predicted_value, caption=caption, anchor=anchor)
+        for exp, caption, anchor in zip(explanations, captions, anchors))
+    contents = contents_html(explanations, captions, anchors) if len(explanations) > 1 else ""
+    body = f'<div class="limelight"><style>{STYLE}</style><h1>{esc(title)}</h1>{contents}{sections}</div>'
     return body if fragment else _page(body, title)
 
 

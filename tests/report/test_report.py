@@ -47,7 +47,7 @@ def _no_active_content(page: str) -> None:
         for name, value in attrs:
             assert not name.startswith("on"), f"<{tag}> carries the event handler {name}"
             if name in ("src", "href", "xlink:href", "action"):
-                assert (value or "").startswith("data:image/png;base64,"), f"<{tag} {name}={value!r}>"
+                assert (value or "").startswith(("data:image/png;base64,", "#")), f"<{tag} {name}={value!r}>"
     lowered = page.lower()
     assert "@import" not in lowered and "url(" not in lowered
 
@@ -114,6 +114,9 @@ def test_report_holds_several_explanations_with_captions(tabular, text, image):
     assert "<title>Three &lt;views&gt;</title>" in page and "<h1>Three &lt;views&gt;</h1>" in page
     for modality in ("tabular", "text", "image"):
         assert f"ll-modality-{modality}" in page
+    links = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', page)
+    assert [text for _, text in links] == ["a", "b", "c"]
+    assert all(f'id="{anchor}"' in page for anchor, _ in links)
 
 
 def test_save_report_writes_utf8(tmp_path, text):
