@@ -264,7 +264,7 @@ _BLAS_LIMITED_FOR_GOOD = False
 
 
 def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices: Sequence[int],
-                  seeds: Sequence[int], explain_kwargs: dict[str, Any], errors: str,
+                  root: int, explain_kwargs: dict[str, Any], errors: str,
                   to_json: bool, parent_pid: int) -> list[tuple[int, Any, str | None]]:
     """Explain a chunk of rows; runs in the worker. Returns ``(row, result, json or None)``.
 
@@ -277,21 +277,22 @@ def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices:
     """
     global _BLAS_LIMITED_FOR_GOOD
     if os.getpid() == parent_pid:
-        return _explain_chunk(explainer, predict_fn, rows, indices, seeds, explain_kwargs, errors, to_json)
+        return _explain_chunk(explainer, predict_fn, rows, indices, root, explain_kwargs, errors, to_json)
     if threading.current_thread() is threading.main_thread():
         with _single_thread_blas():
-            return _explain_chunk(explainer, predict_fn, rows, indices, seeds, explain_kwargs, errors, to_json)
+            return _explain_chunk(explainer, predict_fn, rows, indices, root, explain_kwargs, errors, to_json)
     if not _BLAS_LIMITED_FOR_GOOD:
         _single_thread_blas()
         _BLAS_LIMITED_FOR_GOOD = True
-    return _explain_chunk(explainer, predict_fn, rows, indices, seeds, explain_kwargs, errors, to_json)
+    return _explain_chunk(explainer, predict_fn, rows, indices, root, explain_kwargs, errors, to_json)
 
 
 def _explain_chunk(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices: Sequence[int],
-                   seeds: Sequence[int], explain_kwargs: dict[str, Any], errors: str,
+                   root: int, explain_kwargs: dict[str, Any], errors: str,
                    to_json: bool) -> list[tuple[int, Any, str | None]]:
     out: list[tuple[int, Any, str | None]] = []
-    for instance, index, seed in zip(rows, indices, seeds):
+    for instance, index in zip(rows, indices):
+        seed = row_seed(root, index)  # here, so the seeds of a million rows are drawn by the workers
         try:
             exp = explainer.explain_instance(instance, predict_fn, random_state=seed, **explain_kwargs)
         except Exception as exc:
@@ -309,17 +310,16 @@ def _chunks(todo: list[int], chunk_size: int) -> Iterator[list[int]]:
         yield todo[start:start + chunk_size]
 
 
-def _run_serial(work: Callable[..., Any], instances: Any, chunks: list[list[int]], seeds: dict[int, int],
+def _run_serial(work: Callable[..., Any], instances: Any, chunks: list[list[int]], root: int,
                 ) -> Iterator[list[tuple[int, Any, str | None]]]:
     for chunk in chunks:
-        yield work([_row(instances, i) for i in chunk], chunk, [seeds[i] for i in chunk])
+        yield work([_row(instances, i) for i in chunk], chunk, root)
 
 
-def _run_joblib(work: Callable[..., Any], instances: Any, chunks: list[list[int]], seeds: dict[int, int],
+def _run_joblib(work: Callable[..., Any], instances: Any, chunks: list[list[int]], root: int,
                 n_jobs: int | None, backend: str | None) -> Iterator[list[tuple[int, Any, str | None]]]:
     from joblib import Parallel, delayed
-    tasks = (delayed(work)([_row(instances, i) for i in chunk], chunk, [seeds[i] for i in chunk])
-             for chunk in chunks)
+    tasks = (delayed(work)([_row(instances, i) for i in chunk], chunk, root) for chunk in chunks)
     results = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")(tasks)
     try:
         for chunk in results:  # not `yield from`: closing this generator must run the filter below first
@@ -332,7 +332,7 @@ def _run_joblib(work: Callable[..., Any], instances: Any, chunks: list[list[int]
 
 
 def _run_dask(explainer: Any, predict_fn: Any, client: Any, instances: Any, chunks: list[list[int]],
-              seeds: dict[int, int], explain_kwargs: dict[str, Any], errors: str,
+              root: int, explain_kwargs: dict[str, Any], errors: str,
               to_json: bool) -> Iterator[list[tuple[int, Any, str | None]]]:
     from distributed import as_completed
     # Sent to every worker once, not once per chunk.
@@ -340,7 +340,7 @@ def _run_dask(explainer: Any, predict_fn: Any, client: Any, instances: Any, chun
     explainer_f = client.scatter(explainer, broadcast=True, hash=False)
     predict_f = client.scatter(predict_fn, broadcast=True, hash=False)
     futures = [client.submit(_explain_rows, explainer_f, predict_f, [_row(instances, i) for i in chunk],
-                             chunk, [seeds[i] for i in chunk], explain_kwargs, errors, to_json, os.getpid(),
+                             chunk, root, explain_kwargs, errors, to_json, os.getpid(),
                              pure=False)
                for chunk in chunks]
     try:
@@ -471,21 +471,19 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
                 results[row] = Explanation.from_dict(record["explanation"])
     try:
         todo = [i for i in range(total) if store is None or i not in store.done]
-        seeds = {i: row_seed(root, i) for i in todo}
         chunks = _plan_chunks(todo, kind, engine, n_jobs, chunk_size)
         to_json = store is not None
 
-        def work(rows: Sequence[Any], indices: Sequence[int], row_seeds: Sequence[int]) -> Any:
-            return _explain_chunk(explainer, predict_fn, rows, indices, row_seeds, explain_kwargs, errors,
-                                  to_json)
+        def work(rows: Sequence[Any], indices: Sequence[int], root: int) -> Any:
+            return _explain_chunk(explainer, predict_fn, rows, indices, root, explain_kwargs, errors, to_json)
 
         if kind == "serial":
-            stream = _run_serial(work, instances, chunks, seeds)
+            stream = _run_serial(work, instances, chunks, root)
         elif kind == "joblib":
             stream = _run_joblib(_WorkerTask(explainer, predict_fn, explain_kwargs, errors, to_json),
-                                 instances, chunks, seeds, n_jobs, engine)
+                                 instances, chunks, root, n_jobs, engine)
         else:
-            stream = _run_dask(explainer, predict_fn, engine, instances, chunks, seeds, explain_kwargs,
+            stream = _run_dask(explainer, predict_fn, engine, instances, chunks, root, explain_kwargs,
                                errors, to_json)
         with _single_thread_blas():  # see _single_thread_blas: the same bits with any backend
             _collect(stream, results, store, progress, total, total - len(todo))
@@ -503,8 +501,8 @@ class _WorkerTask:
         self.args = (explainer, predict_fn)
         self.options = (explain_kwargs, errors, to_json, os.getpid())
 
-    def __call__(self, rows: Sequence[Any], indices: Sequence[int], seeds: Sequence[int]) -> Any:
-        return _explain_rows(*self.args, rows, indices, seeds, *self.options)
+    def __call__(self, rows: Sequence[Any], indices: Sequence[int], root: int) -> Any:
+        return _explain_rows(*self.args, rows, indices, root, *self.options)
 
 
 def _plan_chunks(todo: list[int], kind: str, engine: Any, n_jobs: int | None,
