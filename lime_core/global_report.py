@@ -52,6 +52,18 @@ class GlobalReport:
         How features were matched across explanations.
     num_skipped : int
         Entries that were not explanations (failed rows) and were left out.
+    title : str
+        Heading of the HTML section.
+
+    Examples
+    --------
+    >>> report = GlobalReport(rows=[{"feature": "a<b", "mean_abs_weight": 0.5, "mean_weight": -0.5,
+    ...                               "top_k_share": 1.0, "direction": -1.0, "count": 2}],
+    ...                       num_explanations=2, top_k=1)
+    >>> GlobalReport.from_json(report.to_json()) == report
+    True
+    >>> "a&lt;b" in report.to_html()
+    True
     """
 
     rows: list[dict[str, Any]]
