@@ -29,6 +29,8 @@ CATEGORICAL, BINNED, CONTINUOUS, GROUP = "categorical", "binned", "continuous", 
 _PAST_ONE = 2.0
 #: Features with at most this many states are drawn by comparisons; more by searchsorted.
 _SMALL_STATES = 24
+#: Values per row block in vectorised loops (temporaries of a few hundred KB stay in cache).
+_BLOCK_ELEMENTS = 32768
 
 
 @dataclass
@@ -88,16 +90,19 @@ class TableModel:
         cum_small = self.cum_small if cum_small is None else cum_small
         states = np.zeros(u.shape, dtype=np.int32)
         if self.small.size:
-            us = u if self.small.size == u.shape[1] else u[:, self.small]
-            acc = np.zeros(us.shape, dtype=np.int8)
-            above = np.empty(us.shape, dtype=bool)
-            for k in range(cum_small.shape[1]):
-                np.greater_equal(us, cum_small[:, k], out=above)
-                acc += above.view(np.int8)
-            if self.small.size == u.shape[1]:
-                states[:] = acc
-            else:
-                states[:, self.small] = acc
+            everything = self.small.size == u.shape[1]
+            rows = max(1, _BLOCK_ELEMENTS // self.small.size)
+            for a in range(0, u.shape[0], rows):  # row blocks: temporaries stay in cache
+                us = u[a:a + rows] if everything else u[a:a + rows, self.small]
+                acc = np.zeros(us.shape, dtype=np.int8)
+                above = np.empty(us.shape, dtype=bool)
+                for k in range(cum_small.shape[1]):
+                    np.greater_equal(us, cum_small[:, k], out=above)
+                    acc += above.view(np.int8)
+                if everything:
+                    states[a:a + rows] = acc
+                else:
+                    states[a:a + rows, self.small] = acc
         for i, s in enumerate(self.large):
             cum = np.cumsum(self.freqs[s]) if cum_large is None else cum_large[i]
             states[:, s] = np.minimum(np.searchsorted(cum, u[:, s].astype(float), side="right"), cum.size - 1)

@@ -33,6 +33,8 @@ __all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
 SAMPLING_METHODS = ("gaussian", "lhs")
 #: Uniform draws are kept this far inside (0, 1) so the inverse normal CDF stays finite.
 _U_MARGIN = 1e-7
+#: Values per block when model inputs are built (temporaries of ~256 KB stay in cache).
+_BLOCK_ELEMENTS = 32768
 
 
 def latin_hypercube(rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
@@ -255,24 +257,30 @@ class TabularRepresentation:
 
         ``u`` (uniform, kept inside (0, 1) by :meth:`sample`) becomes the quantile
         ``start + u * span`` of the standard normal restricted to the bin, then
-        ``mean + signed_std * ndtri(.)``, clipped to the bin's bounds.
+        ``mean + signed_std * ndtri(.)``, clipped to the bin's bounds. Rows are
+        processed in blocks of about ``_BLOCK_ELEMENTS`` values so that the
+        temporaries stay in cache.
         """
         m = self.model
-        index = m.bin_offsets + bins
-        start, span, mean, signed_std, low, high = (column.take(index) for column in m.bin_table)
-        values = u.astype(np.float64)
-        values *= span
-        values += start
-        np.clip(values, 0.0, 1.0, out=values)
-        ndtri(values, out=values)
-        values *= signed_std
-        values += mean
-        np.clip(values, low, high, out=values)
-        if m.bin_integer.any():
-            cols = np.flatnonzero(m.bin_integer)
-            idx = index[:, cols]
-            values[:, cols] = np.clip(np.rint(values[:, cols]), m.bin_int_lo[idx], m.bin_int_hi[idx])
-        return values
+        out = np.empty(bins.shape)
+        rows = max(1, _BLOCK_ELEMENTS // max(bins.shape[1], 1))
+        for a in range(0, bins.shape[0], rows):
+            index = m.bin_offsets + bins[a:a + rows]
+            start, span, mean, signed_std, low, high = (column.take(index) for column in m.bin_table)
+            values = out[a:a + rows]
+            values[...] = u[a:a + rows]
+            values *= span
+            values += start
+            np.clip(values, 0.0, 1.0, out=values)
+            ndtri(values, out=values)
+            values *= signed_std
+            values += mean
+            np.clip(values, low, high, out=values)
+            if m.bin_integer.any():
+                cols = np.flatnonzero(m.bin_integer)
+                idx = index[:, cols]
+                values[:, cols] = np.clip(np.rint(values[:, cols]), m.bin_int_lo[idx], m.bin_int_hi[idx])
+        return out
 
     def _continuous_values(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:
         m = self.model
