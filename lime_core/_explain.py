@@ -264,41 +264,44 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
     holdout = run.holdout(rng, holdout_samples, kernel) if holdout_samples else None
 
-    values: dict[str, Any] = {"local_exp": {}, "intercept": {}, "score": {}, "local_pred": {},
-                              "std_err": {}, "fidelity": {}}
-    for label, column in zip(targets.labels, targets.columns):
-        y = targets.scores[:, column]
-        if shapley:
-            fit = fit_shapley(z, y, weights, num_features=num_features, exact=getattr(hood, "exact", False))
-        else:
-            fit = fit_surrogate(z, y, weights, num_features=num_features, feature_selection=feature_selection,
-                                alpha=alpha, model_regressor=model_regressor, std_error=std_error)
-        record = (fidelity_record(None, None, None, weights) if holdout is None else
-                  fidelity_record(fit.predict(holdout.z), holdout.scores[:, column], holdout.weights, weights))
-        keys = [(label, 1.0)] if mode == "classification" else [(REGRESSION_LABEL, 1.0), (0, -1.0)]
-        for key, sign in keys:
-            _store_fit(values, key, fit, record, sign)
-    if mode == "classification":
-        values.update(predict_proba=targets.scores[0].copy(), top_labels=targets.ranked)
-    else:
-        y = targets.scores[:, 0]
-        values.update(predicted_value=float(y[0]), min_value=float(y.min()), max_value=float(y.max()))
-
+    fit_options = (dict(num_features=num_features, exact=bool(getattr(hood, "exact", False))) if shapley else
+                   dict(num_features=num_features, feature_selection=feature_selection, alpha=alpha,
+                        model_regressor=model_regressor, std_error=std_error))
+    values = _fit_labels(z, weights, targets, holdout, mode, fit_shapley if shapley else fit_surrogate,
+                         fit_options)
     meta = {"num_samples": num_samples, "num_features": num_features,
             "feature_selection": "none" if shapley else feature_selection,
             "alpha": 0.0 if shapley else alpha, "kernel": _describe_kernel(kernel),
             "std_error": std_error, "holdout_samples": holdout_samples}
-    if adaptive is not None:
-        meta["adaptive"] = adaptive
-    if width_record is not None:
-        meta["kernel_width_auto"] = width_record
-    if shapley:
-        meta["shapley"] = {"exact": bool(getattr(hood, "exact", False))}
+    for key, value in (("adaptive", adaptive), ("kernel_width_auto", width_record),
+                       ("shapley", {"exact": fit_options.get("exact")} if shapley else None)):
+        if value is not None:
+            meta[key] = value
     cost = run.cost(holdout, started)
     mapper = domain_mapper if domain_mapper is not None else FeatureNamesMapper(representation.feature_names)
     seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
     return Explanation(mapper, mode, None if class_names is None else list(class_names), seed,
                        extras=dict(extras or {}), meta=meta, cost=cost, **values)
+
+
+def _fit_labels(z: np.ndarray, weights: np.ndarray, targets: _Targets, holdout: _Holdout | None, mode: str,
+                fit: Callable[..., Any], fit_options: dict[str, Any]) -> dict[str, Any]:
+    """One surrogate per label, its fidelity, and the per-label values of the Explanation."""
+    values: dict[str, Any] = {"local_exp": {}, "intercept": {}, "score": {}, "local_pred": {},
+                              "std_err": {}, "fidelity": {}}
+    for label, column in zip(targets.labels, targets.columns):
+        result = fit(z, targets.scores[:, column], weights, **fit_options)
+        record = (fidelity_record(None, None, None, weights) if holdout is None else
+                  fidelity_record(result.predict(holdout.z), holdout.scores[:, column], holdout.weights, weights))
+        keys = [(label, 1.0)] if mode == "classification" else [(REGRESSION_LABEL, 1.0), (0, -1.0)]
+        for key, sign in keys:
+            _store_fit(values, key, result, record, sign)
+    if mode == "classification":
+        values.update(predict_proba=targets.scores[0].copy(), top_labels=targets.ranked)
+    else:
+        y = targets.scores[:, 0]
+        values.update(predicted_value=float(y[0]), min_value=float(y.min()), max_value=float(y.max()))
+    return values
 
 
 def _resolve_kernel(kernel: Any, kernel_width: Any, d: int, caller: str) -> tuple[Any, bool]:
