@@ -40,6 +40,8 @@ __all__ = ["Checkpoint", "CheckpointMismatchError", "fingerprint"]
 #: Format version written in the header line.
 FORMAT_VERSION = 1
 _HEADER_KEY = "limelight_checkpoint"
+#: Every checkpoint starts with these bytes (the header's first key), torn or not.
+_MAGIC = f'{{"{_HEADER_KEY}": {FORMAT_VERSION}'.encode()
 
 
 class CheckpointMismatchError(ValueError):
@@ -173,40 +175,46 @@ class Checkpoint:
         return self.done
 
     def _read(self) -> None:
+        """Read the file line by line (never whole: it may hold millions of rows)."""
+        good_end, header = 0, None
         with open(self.path, "rb") as handle:
-            data = handle.read()
-        end = data.rfind(b"\n") + 1  # bytes after the last newline are a torn line
-        lines = data[:end].split(b"\n")[:-1] if end else []
-        if lines:
-            try:
-                json.loads(lines[-1])
-            except ValueError:  # a complete-looking but corrupt last line is torn too
-                end -= len(lines[-1]) + 1
-                lines.pop()
-        if end < len(data):
-            os.ftruncate(self._fd, end)  # type: ignore[arg-type]
-        if not lines:
-            header = {_HEADER_KEY: FORMAT_VERSION, **self.header}
-            self._write([json.dumps(header, sort_keys=True)])
-            return
-        self._check_header(lines[0])
-        for number, line in enumerate(lines[1:], start=2):
-            try:
-                record = json.loads(line)
-                row = int(record["row"])
-            except (ValueError, KeyError, TypeError):
-                raise ValueError(f"{self.caller}: line {number} of the checkpoint {self.path!r} is "
-                                 f"damaged; delete the file to start over.") from None
-            self.done.setdefault(row, record)
+            for number, line in enumerate(handle, start=1):
+                complete = line.endswith(b"\n")
+                try:
+                    record = json.loads(line) if complete else None
+                except ValueError:
+                    record = None
+                if record is None:
+                    if number == 1 and not _MAGIC.startswith(line[:len(_MAGIC)]):
+                        self._refuse_foreign()
+                    if handle.read(1):  # a broken line before the end is not a torn write
+                        raise ValueError(f"{self.caller}: line {number} of the checkpoint {self.path!r} is "
+                                         f"damaged; delete the file to start over.")
+                    break  # the torn (or half-flushed) last line: cut off below and redone
+                if number == 1:
+                    header = record
+                    self._check_header(record)
+                else:
+                    try:
+                        row = int(record["row"])
+                        record["explanation"]
+                    except (KeyError, TypeError, ValueError):
+                        raise ValueError(f"{self.caller}: line {number} of the checkpoint {self.path!r} is "
+                                         f"damaged; delete the file to start over.") from None
+                    self.done.setdefault(row, record)
+                good_end += len(line)
+        if os.fstat(self._fd).st_size > good_end:  # type: ignore[arg-type]
+            os.ftruncate(self._fd, good_end)  # type: ignore[arg-type]
+        if header is None:
+            self._write([json.dumps({_HEADER_KEY: FORMAT_VERSION, **self.header})])
 
-    def _check_header(self, line: bytes) -> None:
-        try:
-            header = json.loads(line)
-        except ValueError:
-            header = None
+    def _refuse_foreign(self) -> None:
+        raise ValueError(f"{self.caller}: {self.path!r} is not an explain_many checkpoint "
+                         f"(format {FORMAT_VERSION}); choose another path.")
+
+    def _check_header(self, header: Any) -> None:
         if not isinstance(header, dict) or header.get(_HEADER_KEY) != FORMAT_VERSION:
-            raise ValueError(f"{self.caller}: {self.path!r} is not an explain_many checkpoint "
-                             f"(format {FORMAT_VERSION}); choose another path.")
+            self._refuse_foreign()
         want = self.header
         differ = [key for key in sorted(want["fingerprint"])
                   if header.get("fingerprint", {}).get(key) != want["fingerprint"][key]]

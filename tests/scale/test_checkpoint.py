@@ -138,11 +138,16 @@ def test_errors_raise_keeps_the_rows_finished_before(tmp_path):
     assert rows_in(path) == [0, 1, 2]
 
 
-def test_not_a_checkpoint_and_damaged_files_are_refused(tmp_path):
-    other = tmp_path / "notes.jsonl"
-    other.write_text('{"hello": 1}\n')
+@pytest.mark.parametrize("content", [b'{"hello": 1}\n', b"some notes\n", b"some notes", b"x\ny\n"])
+def test_a_file_that_is_not_a_checkpoint_is_refused_and_left_alone(tmp_path, content):
+    other = tmp_path / "notes.txt"
+    other.write_bytes(content)
     with pytest.raises(ValueError, match="is not an explain_many checkpoint"):
         explain_many(WindowExplainer(), make_series(2), peak_detector, checkpoint=other, **JOB)
+    assert other.read_bytes() == content
+
+
+def test_damaged_files_are_refused(tmp_path):
     path = tmp_path / "ck.jsonl"
     explain_many(WindowExplainer(), make_series(3), peak_detector, checkpoint=path, **JOB)
     lines = path.read_text().splitlines()
