@@ -29,7 +29,8 @@ demo: $(VENV)/.stamp-demo
 	$(BIN)/limelight demo
 
 test: $(VENV)/.stamp-test
-	$(BIN)/python -m pytest -n 2 -q
+	# two test workers on two cores: one BLAS thread each, or they oversubscribe the machine
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q
 
 # Benchmarks only: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines here) slow a current
 # numpy, so both are unset for both sides of the comparison; RESULTS.md records the BLAS kernel used.
