@@ -9,6 +9,13 @@
   and ``G`` linear models with at most ``num_features`` non-zero weights, chosen
   by ``feature_selection`` (see :func:`~lime_core.fit_surrogate`).
 
+Every explanation also says how far to trust it: a standard error per weight
+(:mod:`lime_core._uncertainty`), the surrogate's fidelity on fresh hold-out
+rows and the effective sample size of the kernel weights
+(:mod:`lime_core._fidelity`); ``num_samples='auto'`` and ``kernel_width='auto'``
+are chosen by the rules of :mod:`lime_core._adaptive`, and the Shapley kernel
+(:mod:`lime_core._shapley`) turns the same loop into KernelSHAP.
+
 Reference: M. T. Ribeiro, S. Singh, C. Guestrin, "Why Should I Trust You?":
 Explaining the Predictions of Any Classifier, KDD 2016.
 """
