@@ -81,6 +81,12 @@ class TableModel:
     def num_features(self) -> int:
         return len(self.kinds)
 
+    @property
+    def state_dtype(self) -> type:
+        """The smallest integer type holding every state index (int8 for lime's quartiles)."""
+        most = max((f.size for f in self.freqs), default=1)
+        return np.int8 if most <= 127 else np.int16 if most <= 32767 else np.int32
+
     def state_position(self, feature: int) -> int:
         return int(np.flatnonzero(self.state_ids == feature)[0])
 
@@ -88,7 +94,7 @@ class TableModel:
                     cum_large: list[np.ndarray] | None = None) -> np.ndarray:
         """Inverse-CDF draws: uniform ``u`` (n, S) -> state indices (n, S), vectorised."""
         cum_small = self.cum_small if cum_small is None else cum_small
-        states = np.zeros(u.shape, dtype=np.int32)
+        states = np.zeros(u.shape, dtype=self.state_dtype)
         if self.small.size:
             everything = self.small.size == u.shape[1]
             rows = max(1, _BLOCK_ELEMENTS // self.small.size)

@@ -54,7 +54,7 @@ def latin_hypercube(rng: np.random.Generator, n: int, d: int, dtype: Any = float
 class _Draws:
     """The random numbers of one neighbourhood (everything model inputs are built from)."""
 
-    states: np.ndarray       # (n, S) int32
+    states: np.ndarray       # (n, S) state indices (int8 unless a feature has > 127 states)
     within_bin: np.ndarray   # (n, B) float32, uniform position inside the bin
     gaussian: np.ndarray     # (n, C) float64, standard normal draws
     missing: np.ndarray      # (n, C) bool
@@ -337,7 +337,7 @@ class TabularRepresentation:
             if self.sample_around_instance:
                 gaussian = gaussian - np.nan_to_num((self.encoded_row[m.cont_cols] - m.cont_mean) / m.cont_scale)
             missing = np.where(self._cont_row_missing, scaled == 1, False)
-        matrix = self._encoded(_Draws(states.astype(np.int32), within, gaussian, missing), slice(None))
+        matrix = self._encoded(_Draws(states.astype(m.state_dtype), within, gaussian, missing), slice(None))
         keep = np.zeros(matrix.shape, dtype=bool)
         for j, cols in enumerate(m.columns):
             keep[:, cols] = z[:, [j]] == self.row_scaled[j]
