@@ -13,7 +13,11 @@ __all__ = ["weight_chart", "score_bars", "esc", "fmt"]
 #: Height of one bar row in pixels.
 ROW_HEIGHT = 26
 #: Longest label shown in full; longer ones are shortened with an ellipsis (full text in a tooltip).
-MAX_LABEL_CHARS = 60
+MAX_LABEL_CHARS = 48
+#: Longest feature value shown in a chart (the instance table shows it whole).
+MAX_VALUE_CHARS = 20
+#: Length in pixels of the longest bar.
+BAR_HALF = 150.0
 
 
 def esc(value: object) -> str:
@@ -94,13 +98,13 @@ def weight_chart(rows: Sequence[tuple[str, str | None, float]], *, caption: str 
     if not rows:
         return '<p class="ll-muted">No feature has a non-zero weight.</p>'
     names = [_short(str(name)) for name, _, _ in rows]
-    values = [None if value is None else _short(str(value), 30) for _, value, _ in rows]
+    values = [None if value is None else _short(str(value), MAX_VALUE_CHARS) for _, value, _ in rows]
     weights = [float(w) for _, _, w in rows]
     has_values = any(v is not None for v in values)
     name_w = max(text_width(n) for n in names) + 12
     value_w = (max(text_width("= " + (v or "")) for v in values) + 12) if has_values else 0
     number_w = max(text_width(f"{w:+.4f}") for w in weights) + 8
-    bar_half = 170.0
+    bar_half = BAR_HALF
     height = ROW_HEIGHT * len(rows) + 26
     errs = [0.0] * len(rows) if errors is None else [abs(float(e)) for e in errors]
     scale = max(abs(w) + e for w, e in zip(weights, errs)) or 1.0
