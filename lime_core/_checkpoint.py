@@ -3,8 +3,8 @@
 File layout (one JSON document per line, UTF-8)::
 
     {"limelight_checkpoint": 1, "total": 3, "seed": 42, "fingerprint": {...}}
-    {"row": 2, "explanation": {...}}
-    {"row": 0, "explanation": {...}}
+    {"row": 2, "type": "lime_core.explanation.Explanation", "explanation": {...}}
+    {"row": 0, "type": "lime_core.explanation.Explanation", "explanation": {...}}
 
 Rows appear in the order they finished. Guarantees:
 
@@ -127,7 +127,7 @@ class Checkpoint:
     >>> import tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "ck.jsonl")
     >>> with Checkpoint(path, {"total": 2, "fingerprint": {"a": "1"}, "seed": 7}) as ck:
-    ...     ck.append([(1, '{"x": 1}')])
+    ...     ck.append([(1, '"explanation": {"x": 1}')])
     >>> with Checkpoint(path, {"total": 2, "fingerprint": {"a": "1"}, "seed": None}) as ck:
     ...     sorted(ck.done), ck.seed
     ([1], 7)
@@ -237,13 +237,17 @@ class Checkpoint:
         os.fsync(self._fd)  # type: ignore[arg-type]
 
     def append(self, rows: Iterable[tuple[int, str]]) -> None:
-        """Append finished rows ``(row, explanation JSON)``; rows already stored are ignored."""
+        """Append finished rows ``(row, fields)``; rows already stored are ignored.
+
+        ``fields`` is the rest of the line's JSON object after its ``"row"`` key,
+        such as ``'"explanation": {...}'``.
+        """
         lines = []
-        for row, explanation_json in rows:
+        for row, fields in rows:
             if row in self.done:
                 continue
             self.done[row] = {"row": row}
-            lines.append(f'{{"row": {int(row)}, "explanation": {explanation_json}}}')
+            lines.append(f'{{"row": {int(row)}, {fields}}}')
         if lines:
             self._write(lines)
 

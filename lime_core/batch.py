@@ -30,6 +30,7 @@ able to import Limelight, the plugin and whatever ``predict_fn`` needs.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import numbers
 import os
@@ -301,8 +302,28 @@ def _explain_chunk(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices
                 break
             out.append((index, RowError(int(index), type(exc).__name__, str(exc)), None))
             continue
-        out.append((index, exp, exp.to_json() if to_json else None))
+        out.append((index, exp, _record_json(exp) if to_json else None))
     return out
+
+
+def _class_path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _record_json(exp: Any) -> str:
+    """The checkpoint's JSON for one explanation: its class (a plugin's subclass) and its data."""
+    return f'"type": {json.dumps(_class_path(type(exp)))}, "explanation": {exp.to_json()}'
+
+
+def _explanation_class(path: Any) -> type[Explanation]:
+    """The loaded :class:`Explanation` subclass named ``path`` (never imports anything)."""
+    pending = [Explanation]
+    while pending:
+        cls = pending.pop()
+        if _class_path(cls) == path:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return Explanation
 
 
 def _chunks(todo: list[int], chunk_size: int) -> Iterator[list[int]]:
@@ -468,7 +489,7 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
         root = store.seed
         for row, record in done.items():
             if 0 <= row < total:
-                results[row] = Explanation.from_dict(record["explanation"])
+                results[row] = _explanation_class(record.get("type")).from_dict(record["explanation"])
     try:
         todo = [i for i in range(total) if store is None or i not in store.done]
         chunks = _plan_chunks(todo, kind, engine, n_jobs, chunk_size)

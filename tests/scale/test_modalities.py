@@ -59,3 +59,17 @@ def test_image_rows_in_workers_equal_serial():
     parallel = explain_many(explainer, images, brightness_model, n_jobs=2, backend="threading", **options)
     assert serial == parallel
     assert serial[0].extras["modality"] == "image"
+
+
+def test_image_explanations_come_back_from_a_checkpoint_as_image_explanations(tmp_path):
+    lime_image = pytest.importorskip("lime_image")
+    images = np.random.default_rng(1).random((3, 16, 16, 3))
+    explainer = lime_image.LimeImageExplainer(random_state=0)
+    options = dict(num_samples=40, top_labels=None, labels=(1,), segmentation_fn=grid_segments, random_state=0)
+    path = tmp_path / "images.jsonl"
+    first = explain_many(explainer, images, brightness_model, checkpoint=path, **options)
+    loaded = explain_many(explainer, images, brightness_model, checkpoint=path, **options)
+    assert loaded == first
+    assert all(type(e) is type(f) for e, f in zip(loaded, first)) and hasattr(loaded[0], "get_image_and_mask")
+    image, mask = loaded[0].get_image_and_mask(1, positive_only=False, num_features=3)
+    assert mask.shape == (16, 16)
