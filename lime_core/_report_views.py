@@ -19,6 +19,8 @@ __all__ = ["label_name", "section_html", "STYLE"]
 
 #: Most classes listed in the model-output chart (highest scores first).
 MAX_SCORE_ROWS = 10
+#: Superpixels outlined in the image overlay (lime's get_image_and_mask shows 5 by default).
+OVERLAY_SUPERPIXELS = 5
 #: Instance tables longer than this start folded.
 OPEN_TABLE_ROWS = 15
 
@@ -285,8 +287,9 @@ def _image_view(explanation: Any, label: int) -> str:
     figures = [(png_data_uri(as_rgb_uint8(image)), "the image"),
                (png_data_uri(heatmap_rgb(image, segments, pairs)),
                 "weight of each superpixel (green for, red against)"),
-               (png_data_uri(overlay_rgb(image, segments, pairs)),
-                f"the 5 strongest superpixels for &ldquo;{name}&rdquo; (green) and against (red)")]
+               (png_data_uri(overlay_rgb(image, segments, pairs, num_features=OVERLAY_SUPERPIXELS)),
+                f"the {min(OVERLAY_SUPERPIXELS, len(pairs))} strongest superpixels for &ldquo;{name}&rdquo; "
+                "(green) and against (red)")]
     height = np.asarray(segments).shape[0]
     width = np.asarray(segments).shape[1]
     size = ' width="{}" height="{}"'.format(*(_display_size(width, height)))
