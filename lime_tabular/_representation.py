@@ -195,7 +195,11 @@ class TabularRepresentation:
         draws = _Draws(states, within, gaussian, missing)
 
         if m.state_ids.size == m.num_features:  # every feature is a state feature (lime's default)
-            z = (states == self._row_states).astype(float)
+            same = states == self._row_states
+            z = same.astype(float)
+            if self.distance_metric == "euclidean":  # binary z' and x' = 1: d = sqrt(#features that differ)
+                distances = np.sqrt(m.num_features - np.count_nonzero(same, axis=1).astype(float))
+                return Neighborhood(z, distances, functools.partial(self._model_input, draws))
         else:
             z = np.empty((n, m.num_features))
             z[:, m.state_ids] = states == self._row_states
@@ -268,14 +272,14 @@ class TabularRepresentation:
             index = m.bin_offsets + bins[a:a + rows]
             start, span, mean, signed_std, low, high = (column.take(index) for column in m.bin_table)
             values = out[a:a + rows]
-            values[...] = u[a:a + rows]
-            values *= span
+            np.multiply(u[a:a + rows], span, out=values)
             values += start
-            np.clip(values, 0.0, 1.0, out=values)
+            np.minimum(values, 1.0, out=values)  # start + u * span is in [0, 1] up to rounding
             ndtri(values, out=values)
             values *= signed_std
             values += mean
-            np.clip(values, low, high, out=values)
+            np.maximum(values, low, out=values)
+            np.minimum(values, high, out=values)
             if m.bin_integer.any():
                 cols = np.flatnonzero(m.bin_integer)
                 idx = index[:, cols]
