@@ -1,6 +1,8 @@
 """The interpretable view of an image: "superpixel ``i`` keeps its pixels"."""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -11,6 +13,47 @@ from lime_core import Neighborhood
 from ._masking import PerturbationPlan
 
 __all__ = ["ImageRepresentation", "binary_distances"]
+
+
+class _Prefetched:
+    """``model_input(start, stop)`` that builds the next batch while the black box runs.
+
+    lime_core asks for consecutive batches of one size; after returning rows
+    ``[start, stop)`` this starts building ``[stop, 2 stop - start)`` on a
+    background thread of its own (numpy releases the GIL), so the masking
+    overlaps the black box; at most one batch is built ahead. Results are the
+    same rows whatever the calls: a request that does not match the prefetched
+    range is computed directly, and the thread ends after the last batch.
+    """
+
+    def __init__(self, rows: Any, num_samples: int) -> None:
+        self._rows = rows
+        self._num_samples = num_samples
+        self._pending: tuple[int, int, Future] | None = None
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+
+    def __call__(self, start: int, stop: int) -> np.ndarray:
+        with self._lock:
+            pending, self._pending = self._pending, None
+            batch = None
+            if pending is not None:
+                if pending[:2] == (start, stop):
+                    batch = pending[2].result()
+                else:
+                    pending[2].cancel()
+            if batch is None:
+                batch = self._rows(start, stop)
+            if start < stop < self._num_samples:
+                following = (stop, min(stop + (stop - start), self._num_samples))
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(max_workers=1,
+                                                        thread_name_prefix="lime_image-prefetch")
+                self._pending = following + (self._executor.submit(self._rows, *following),)
+            elif self._executor is not None and stop >= self._num_samples:
+                self._executor.shutdown(wait=False)
+                self._executor = None
+            return batch
 
 
 def binary_distances(z: np.ndarray, metric: str = "cosine") -> np.ndarray:
@@ -118,4 +161,4 @@ class ImageRepresentation:
         z = rng.integers(0, 2, size=(num_samples, self.num_segments), dtype=np.int8)
         z[0] = 1
         distances = binary_distances(z, self.distance_metric)
-        return Neighborhood(z, distances, partial(self._rows, z))
+        return Neighborhood(z, distances, _Prefetched(partial(self._rows, z), num_samples))
