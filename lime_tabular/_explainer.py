@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 DISCRETIZERS = ("quartile", "decile", "entropy")
 STATS_KEYS = ("means", "mins", "maxs", "stds", "feature_values", "feature_frequencies")
 _CLASS = "LimeTabularExplainer"
+#: Default batch: about this many values of model input per call to the black box (16 MB as floats).
+BATCH_VALUES = 2 ** 21
 
 
 class UnseenCategoryWarning(UserWarning):
@@ -336,7 +338,7 @@ class LimeTabularExplainer:
                          top_labels: int | None = None, num_features: int = 10, num_samples: int = 5000,
                          distance_metric: str = "euclidean", model_regressor: Any = None,
                          sampling_method: str = "gaussian", *, random_state: Any = None,
-                         batch_size: int = DEFAULT_BATCH_SIZE,
+                         batch_size: int | None = None,
                          progress: Callable[[int, int], None] | None = None,
                          **explain_options: Any) -> Explanation:
         """Explain ``predict_fn``'s output for one row.
@@ -363,8 +365,11 @@ class LimeTabularExplainer:
             ``'lhs'``: a Latin hypercube of the uniform draws (seeded; no pyDOE2).
         random_state : int, numpy.random.Generator or None, optional
             Keyword-only; overrides the explainer's ``random_state`` for this call.
-        batch_size : int, default=1000
-            Rows per call to ``predict_fn``; results do not depend on it.
+        batch_size : int, optional
+            Rows per call to ``predict_fn``; results do not depend on it. Default:
+            as many rows as hold about 2 million values (at least 1000; all 5000
+            samples of a 30-column table in one call, 10000 rows at 200 columns), which
+            spares models with a cost per call (forests) without unbounded memory.
         progress : callable ``(done, total) -> None``, optional
         **explain_options
             Keyword-only; any other option of :func:`lime_core.explain`
@@ -390,6 +395,8 @@ class LimeTabularExplainer:
                  **explain_options: Any) -> Explanation:
         model = representation.model
         d = model.num_features
+        if batch_size is None:
+            batch_size = max(DEFAULT_BATCH_SIZE, BATCH_VALUES // max(model.codec.num_columns, 1))
         kernel = None
         width = self.kernel_width
         if self.kernel is not None:
@@ -532,7 +539,7 @@ class RecurrentTabularExplainer(LimeTabularExplainer):
                          top_labels: int | None = None, num_features: int = 10, num_samples: int = 5000,
                          distance_metric: str = "euclidean", model_regressor: Any = None,
                          sampling_method: str = "gaussian", *, random_state: Any = None,
-                         batch_size: int = DEFAULT_BATCH_SIZE,
+                         batch_size: int | None = None,
                          progress: Callable[[int, int], None] | None = None,
                          **explain_options: Any) -> Explanation:
         """Explain ``classifier_fn`` for one ``(n_timesteps, n_features)`` row.

@@ -301,3 +301,13 @@ def test_to_model_input_keeps_present_features_and_changes_absent_ones():
     bins = explainer.discretizer_.discretize(batch)
     assert (bins[~keep[:, 0], 0] != explainer.discretizer_.discretize(X[0])[0]).all()
     assert (batch[~keep[:, 1], 1] != X[0, 1]).all()
+
+
+def test_default_batch_holds_about_two_million_values(cancer):
+    data, model = cancer
+    explainer = LimeTabularExplainer(data.data, random_state=0)
+    exp = explainer.explain_instance(data.data[0], model.predict_proba, num_samples=3000, holdout_samples=0)
+    assert exp.cost["black_box_calls"] == 1  # 30 columns: all 3000 rows in one call
+    wide = LimeTabularExplainer(rng.normal(size=(50, 1000)), mode="regression", random_state=0)
+    exp = wide.explain_instance(np.zeros(1000), lambda Z: Z[:, 0], num_samples=2500, holdout_samples=0)
+    assert exp.cost["black_box_calls"] == 2  # 1000 columns: 2097 rows per call
