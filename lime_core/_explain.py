@@ -37,6 +37,7 @@ from ._domain import DomainMapper, FeatureNamesMapper
 from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._fidelity import default_holdout_samples, drop_first_row, fidelity_record
 from ._kernels import DistanceKernel, ExponentialKernel, check_kernel_weights
+from ._numerics import single_threaded_blas
 from ._representation import Neighborhood, Representation
 from ._shapley import MAX_ENUMERATED_FEATURES, CoalitionSampler, ShapleyKernel, fit_shapley
 from ._surrogate import fit_surrogate
@@ -258,11 +259,15 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         hood, kernel, width_record, adaptive = run.grow(rng, kernel, auto_width, max_samples)
         num_samples = hood.num_samples
     else:
-        hood = run.sample(representation.sample(num_samples, rng), num_samples, offset=0, total=num_samples)
-        kernel, width_record = _final_kernel(kernel, auto_width, hood)
+        with single_threaded_blas():
+            drawn = representation.sample(num_samples, rng)
+        hood = run.sample(drawn, num_samples, offset=0, total=num_samples)
+        with single_threaded_blas():
+            kernel, width_record = _final_kernel(kernel, auto_width, hood)
         adaptive = None
     # Shapley weights are lime_core's own; with one feature there is no partial coalition (all zero)
-    weights = np.asarray(kernel(hood), dtype=float) if shapley else check_kernel_weights(kernel(hood), num_samples)
+    with single_threaded_blas():
+        weights = np.asarray(kernel(hood), dtype=float) if shapley else check_kernel_weights(kernel(hood), num_samples)
     z = np.asarray(hood.interpretable, dtype=float)
     targets = run.targets()
     if mode == "classification":
@@ -274,8 +279,9 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     fit_options = (dict(num_features=num_features, exact=bool(getattr(hood, "exact", False))) if shapley else
                    dict(num_features=num_features, feature_selection=feature_selection, alpha=alpha,
                         model_regressor=model_regressor, std_error=std_error))
-    values = _fit_labels(z, weights, targets, holdout, mode, fit_shapley if shapley else fit_surrogate,
-                         fit_options)
+    with single_threaded_blas():
+        values = _fit_labels(z, weights, targets, holdout, mode, fit_shapley if shapley else fit_surrogate,
+                             fit_options)
     meta = {"num_samples": num_samples, "num_features": num_features,
             "feature_selection": "none" if shapley else feature_selection,
             "alpha": 0.0 if shapley else alpha, "kernel": _describe_kernel(kernel),
@@ -415,19 +421,19 @@ class _Run:
         rounds: list[dict[str, Any]] = []
         previous = 0
         for size in sizes:
-            if previous == 0:
-                hood = self.sample(self.representation.sample(size, rng), size, offset=0, total=size)
-            else:
-                sub = np.random.default_rng(spawn_seed(rng))
-                hood = self.sample(self.representation.sample(size - previous + 1, sub),
-                                   size - previous + 1, offset=previous, total=size)
+            count = size - previous + (1 if previous else 0)
+            with single_threaded_blas():
+                drawn = self.representation.sample(count, rng if previous == 0 else
+                                                   np.random.default_rng(spawn_seed(rng)))
+            hood = self.sample(drawn, count, offset=previous, total=size)
             previous = size
-            used, width_record = _final_kernel(kernel, auto_width, hood)
-            weights = check_kernel_weights(used(hood), size)
             targets = self.targets()
-            settled, stat = top_k_settled(np.asarray(hood.interpretable, dtype=float),
-                                          targets.scores[:, targets.columns], weights, self.alpha,
-                                          self.num_features, threshold=threshold)
+            with single_threaded_blas():
+                used, width_record = _final_kernel(kernel, auto_width, hood)
+                weights = check_kernel_weights(used(hood), size)
+                settled, stat = top_k_settled(np.asarray(hood.interpretable, dtype=float),
+                                              targets.scores[:, targets.columns], weights, self.alpha,
+                                              self.num_features, threshold=threshold)
             # z is None when the set is settled without a test (K >= d', negligible features)
             rounds.append({"num_samples": size, "z": float(stat) if np.isfinite(stat) else None})
             if settled:
@@ -440,8 +446,9 @@ class _Run:
     def holdout(self, rng: np.random.Generator, num_rows: int, kernel: Any) -> _Holdout:
         """Score ``num_rows`` fresh rows from an independent sub-stream (row 0, ``x'``, is dropped)."""
         sub = np.random.default_rng(spawn_seed(rng))
-        hood = drop_first_row(_check_neighborhood(self.representation.sample(num_rows + 1, sub),
-                                                  num_rows + 1, self.d))
+        with single_threaded_blas():
+            drawn = self.representation.sample(num_rows + 1, sub)
+        hood = drop_first_row(_check_neighborhood(drawn, num_rows + 1, self.d))
         result = call_black_box(self.predict_fn, hood, self.batch_size, name=self.name)
         if result.scores.shape[1] != self.blocks[0].shape[1]:
             raise ValueError(f"{self.name} returned {result.scores.shape[1]} columns on the hold-out rows "
@@ -450,7 +457,8 @@ class _Run:
         if self.mode == "classification":
             scores = _classification_scores(scores, self.as_probability if self.as_probability is not None
                                             else bool(self.blocks[0].min() >= 0 and self.blocks[0].max() <= 1))
-        weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
+        with single_threaded_blas():
+            weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
         if weights.shape != (num_rows,) or not np.all(np.isfinite(weights)):
             raise ValueError(f"kernel returned weights of shape {weights.shape} on the hold-out rows; "
                              f"expected ({num_rows},) finite values.")

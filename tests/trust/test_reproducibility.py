@@ -59,3 +59,16 @@ def test_faithfulness_curves_do_not_depend_on_batch_size():
     for c in curves[1:]:
         assert c.deletion.tobytes() == curves[0].deletion.tobytes()
         assert c.insertion.tobytes() == curves[0].insertion.tobytes()
+
+
+def test_same_bits_whatever_the_number_of_blas_threads():
+    """loky workers, laptops and cluster nodes run BLAS on different thread counts."""
+    from threadpoolctl import threadpool_limits
+    x = np.random.default_rng(0).normal(size=30)
+    model = logistic(np.random.default_rng(1).normal(size=30) * 0.3)
+    runs = []
+    for threads in (1, 2, 4):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            runs.append(explain(NoisyMasks(x), model, num_samples=5000, num_features=30, random_state=2,
+                                feature_selection="none"))
+    assert runs[1] == runs[0] and runs[2] == runs[0]
