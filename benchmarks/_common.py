@@ -49,13 +49,15 @@ class TimedBlackBox:
 
     def reset(self) -> None:
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
         self.calls = 0
         self.rows = 0
 
     def __call__(self, batch: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         out = self.fn(batch)
         self.seconds += time.perf_counter() - started
+        self.cpu_seconds += time.process_time() - cpu
         self.calls += 1
         self.rows += len(batch)
         return out
@@ -68,6 +70,17 @@ class Timing:
     wall: list[float] = field(default_factory=list)
     black_box: list[float] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    black_box_cpu: list[float] = field(default_factory=list)
+
+    @property
+    def cpu_overhead_median(self) -> float:
+        """Process CPU seconds outside the black box: less sensitive to a busy machine."""
+        return statistics.median(c - b for c, b in zip(self.cpu, self.black_box_cpu))
+
+    @property
+    def rows_median(self) -> float:
+        return statistics.median(self.rows)
 
     @property
     def wall_median(self) -> float:
@@ -103,9 +116,11 @@ def alternate(runners: dict[str, Callable[[TimedBlackBox], Any]], predict_fn: Ca
         for name in (names if rep % 2 == 0 else names[::-1]):
             gc.collect()
             box.reset()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             runners[name](box)
             wall = time.perf_counter() - started
+            timings[name].cpu.append(time.process_time() - cpu)
+            timings[name].black_box_cpu.append(box.cpu_seconds)
             timings[name].wall.append(wall)
             timings[name].black_box.append(box.seconds)
             timings[name].rows.append(box.rows)
