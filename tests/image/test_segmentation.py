@@ -67,3 +67,13 @@ def test_perturbed_images_equal_the_plain_definition(shape, dtype):
 def test_grid_segments_helper():
     assert grid_segments(4, 6, 2).tolist() == [[0, 0, 1, 1, 2, 2], [0, 0, 1, 1, 2, 2],
                                                [3, 3, 4, 4, 5, 5], [3, 3, 4, 4, 5, 5]]
+
+
+def test_prefetched_batches_equal_direct_rows_in_any_order():
+    rng = np.random.default_rng(8)
+    image = (rng.random((20, 20, 3)) * 255).astype(np.uint8)
+    rep = ImageRepresentation(image, grid_segments(20, 20, 5), np.zeros_like(image))
+    hood = rep.sample(50, np.random.default_rng(0))
+    whole = rep.to_model_input(hood.interpretable)
+    for start, stop in [(0, 10), (10, 20), (30, 40), (20, 30), (40, 50), (0, 50), (5, 6), (6, 7)]:
+        np.testing.assert_array_equal(hood.model_input(start, stop), whole[start:stop])
