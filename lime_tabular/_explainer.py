@@ -31,7 +31,22 @@ BATCH_VALUES = 2 ** 21
 
 
 class UnseenCategoryWarning(UserWarning):
-    """The explained row holds a category the training data never showed."""
+    """The explained row holds a category the training data never showed.
+
+    The row is still explained: its value becomes a state of its own, "not any
+    training value", never drawn in the neighbourhood.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 1.0]])
+    >>> explainer = LimeTabularExplainer(X, categorical_features=[1], mode="regression")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     names = explainer.representation(np.array([0.5, 9.0])).feature_names
+    >>> caught[0].category.__name__, names[1]
+    ('UnseenCategoryWarning', '1=9 (not any training value)')
+    """
 
 
 class _DefaultLabels(tuple):
@@ -163,6 +178,9 @@ class LimeTabularExplainer:
         data = self.training_data
         if is_dataframe(data):
             shape, columns = data.shape, list(data.columns)
+        elif hasattr(data, "tocsr") and hasattr(data, "nnz"):
+            raise TypeError(f"The 'training_data' parameter of {caller} must be dense; got a scipy sparse "
+                            f"matrix, which Limelight does not support yet. Pass training_data.toarray().")
         else:
             try:
                 array = np.asarray(data)

@@ -87,9 +87,6 @@ class TableModel:
         most = max((f.size for f in self.freqs), default=1)
         return np.int8 if most <= 127 else np.int16 if most <= 32767 else np.int32
 
-    def state_position(self, feature: int) -> int:
-        return int(np.flatnonzero(self.state_ids == feature)[0])
-
     def draw_states(self, u: np.ndarray, cum_small: np.ndarray | None = None,
                     cum_large: list[np.ndarray] | None = None) -> np.ndarray:
         """Inverse-CDF draws: uniform ``u`` (n, S) -> state indices (n, S), vectorised."""

@@ -73,6 +73,17 @@ class TabularRepresentation:
         The row's value of each interpretable feature, as text.
     row_scaled : ndarray of shape (d',)
         ``x'``, row 0 of every neighbourhood.
+
+    Examples
+    --------
+    >>> from lime_tabular import LimeTabularExplainer
+    >>> X = np.random.default_rng(0).normal(size=(100, 2))
+    >>> rep = LimeTabularExplainer(X, feature_names=["a", "b"]).representation(X[0])
+    >>> rep.feature_names
+    ['-0.01 < a <= 0.59', '-0.59 < b <= 0.10']
+    >>> hood = rep.sample(4, np.random.default_rng(0))
+    >>> hood.interpretable[0].tolist(), hood.model_input(0, 1)[0].tolist() == X[0].tolist()
+    ([1.0, 1.0], True)
     """
 
     def __init__(self, model: TableModel, encoded_row: np.ndarray, raw_row: list[Any], *,

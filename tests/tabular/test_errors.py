@@ -136,3 +136,9 @@ def test_discretizer_that_skips_a_continuous_column():
     explainer = LimeTabularExplainer(X, discretizer=QuartileDiscretizer(X, [2], ["0", "1", "2"]))
     with pytest.raises(ValueError, match=r"discretizer.*column\(s\) \[2\]"):
         explain(explainer, X[0])
+
+
+def test_sparse_training_data_is_refused_with_the_fix():
+    sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(TypeError, match=r"'training_data'.*sparse.*toarray\(\)"):
+        LimeTabularExplainer(sparse.csr_matrix(X))
