@@ -187,16 +187,22 @@ def fidelity_of(explanation: Any, label: int) -> float | None:
     try:
         value = fid[label] if isinstance(fid, dict) else fid
         if isinstance(value, dict):
-            for key in ("heldout_r2", "held_out_r2", "r2", "weighted_r2"):
+            for key in ("holdout_r2", "heldout_r2", "held_out_r2", "r2"):
                 if key in value:
                     return float(value[key])
             return None
-        for key in ("heldout_r2", "held_out_r2", "r2", "weighted_r2"):
+        for key in ("holdout_r2", "heldout_r2", "held_out_r2", "r2"):
             if hasattr(value, key):
                 return float(getattr(value, key))
         return float(value)
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def mean_fidelity(explanations: Iterable[Any], label: int) -> float | None:
+    """Mean held-out fidelity over explanations, or None when they carry none."""
+    values = [v for v in (fidelity_of(e, label) for e in explanations) if v is not None]
+    return float(np.mean(values)) if values else None
 
 
 def optional_import(name: str) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (TimedBlackBox, alternate, check, fidelity_of, mean_pairwise_jaccard,
+from ._common import (TimedBlackBox, alternate, check, mean_fidelity, mean_pairwise_jaccard,
                       optional_import, peak_memory, row, top_k)
 from .bench_tabular import _timing_rows
 
@@ -215,10 +215,10 @@ def _quality_rows(sides, box, quick: bool) -> list[dict[str, Any]]:
         exps, _ = _explain_seeds(cls, img, box, seeds, 1000, seg)
         jac[s] = {k: mean_pairwise_jaccard([top_k(e, 1, k) for e in exps]) for k in (5, 10)}
         if s == "limelight":
-            fid = fidelity_of(exps[0], 1)
+            fid = mean_fidelity(exps, 1)
     rows = [row(M, case, f"top-{k} Jaccard, {len(seeds)} seeds, 1000 samples",
                 limelight=jac.get("limelight", {}).get(k, NA), lime=jac["lime"][k]) for k in (5, 10)]
-    rows.append(row(M, case, "held-out fidelity (weighted R^2)",
+    rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
                     limelight=fid if fid is not None else "n/a (no explanation.fidelity)", lime="n/a (none)"))
     grid = [500] if quick else [1000, 4000]
     needed = {}
