@@ -417,8 +417,9 @@ class LimeTabularExplainer:
             batch_size = max(DEFAULT_BATCH_SIZE, BATCH_VALUES // max(model.codec.num_columns, 1))
         kernel = None
         width = self.kernel_width
-        if self.kernel is not None:
-            kernel = DistanceKernel(self.kernel, default_kernel_width(d) if width is None else float(width))
+        if self.kernel is not None:  # lime's kernel(d, kernel_width); 'auto' widths are chosen by the core
+            kernel = DistanceKernel(self.kernel, default_kernel_width(d) if width is None
+                                    else width if isinstance(width, str) else float(width))
             width = None
         elif width is None:
             width = default_kernel_width(d)

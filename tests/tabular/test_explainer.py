@@ -311,3 +311,12 @@ def test_default_batch_holds_about_two_million_values(cancer):
     wide = LimeTabularExplainer(rng.normal(size=(50, 1000)), mode="regression", random_state=0)
     exp = wide.explain_instance(np.zeros(1000), lambda Z: Z[:, 0], num_samples=2500, holdout_samples=0)
     assert exp.cost["black_box_calls"] == 2  # 1000 columns: 2097 rows per call
+
+
+def test_kernel_width_auto_with_default_and_user_kernel():
+    X = rng.normal(size=(300, 4))
+    f = lambda Z: Z[:, 0] - Z[:, 2]  # noqa: E731
+    for kernel in (None, lambda d, w: np.exp(-(d ** 2) / w ** 2)):
+        explainer = LimeTabularExplainer(X, mode="regression", kernel_width="auto", kernel=kernel, random_state=0)
+        exp = explainer.explain_instance(X[0], f, num_samples=600)
+        assert isinstance(exp.meta["kernel"].get("kernel_width"), float)
