@@ -117,14 +117,28 @@ class LimeTabularExplainer:
 
     Notes
     -----
-    Differences from lime 0.2.0.1, on purpose: parameters are stored as given
-    (the fitted tables are computed on first use, not in ``__init__``, so building
-    an explainer on a large table is cheap; lime's ``explainer.discretizer``
-    attribute is ``explainer.discretizer_`` here); the explainer never changes
-    while explaining; ``explain_instance`` adds ``sampling_method`` and keyword-only
-    ``random_state``, ``batch_size``, ``progress``. Weights of undiscretized
-    continuous features are per training standard deviation, as in lime;
-    ``exp.extras['coef_original_units']`` gives them per unit of the column.
+    Differences from lime 0.2.0.1, on purpose:
+
+    - Parameters are stored as given; the sampling tables are fitted on first use,
+      not in ``__init__``, so building an explainer on a large table is cheap.
+      lime's fitted ``explainer.discretizer`` is ``explainer.discretizer_`` here,
+      its scaler ``scaler_mean_`` / ``scaler_scale_``. The explainer never changes
+      while explaining (lime set ``class_names`` on itself; here the explanation
+      gets ``'0'``, ``'1'``, ... when none were given).
+    - ``explain_instance`` adds ``sampling_method`` (lime's later versions) and
+      keyword-only ``random_state``, ``batch_size``, ``progress`` and options of
+      :func:`lime_core.explain`. ``'lhs'`` is seeded (lime ignored the seed) and
+      stratifies every uniform draw; an unknown ``sampling_method`` raises (lime warned
+      and used ``'gaussian'``).
+    - Left at its default, ``labels`` explains every class of a model with more than
+      two classes (lime explained class 1 only).
+    - Missing values, unseen categories and DataFrames are handled (see above);
+      scipy sparse input is not supported (lime's sparse path).
+    - Weights of undiscretized continuous features are per training standard
+      deviation, as in lime; ``exp.extras['coef_original_units']`` gives them per
+      unit of the column.
+    - ``verbose`` logs instead of printing; incomplete ``training_data_stats`` raise
+      ``ValueError`` (lime: a bare ``Exception``).
 
     Examples
     --------
