@@ -126,7 +126,13 @@ def write_results(path: Path, rows: list[dict[str, Any]], info: dict[str, str], 
         "(by |weight|) of 10 explanations with seeds 0..9. The machine has 2 cores and may be shared "
         "with other work while the benchmark runs: expect some noise in the timings.",
         "",
-        f"Targets: {met} met, {not_met} not met, {len(targets) - met - not_met} not measurable in this run.",
+        "## Targets (from issues 3, 4, 5, 6 and 9)",
+        "",
+        f"{met} met, {not_met} not met, {len(targets) - met - not_met} not measurable in this run.",
+        "",
+        render_markdown(targets),
+        "",
+        "## All measurements",
         "",
         render_markdown(rows),
         "",
@@ -171,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     print(render_text(rows))
+    targets = [r for r in rows if r.get("target")]
+    print(f"\nTargets: {sum(r.get('met') is True for r in targets)} met, "
+          f"{sum(r.get('met') is False for r in targets)} not met, "
+          f"{sum(r.get('met') is None for r in targets)} not measurable")
     for e in errors:
         print(e, file=sys.stderr)
     if args.output not in ("", "-"):

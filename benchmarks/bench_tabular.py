@@ -139,7 +139,36 @@ def _quality_rows(sides, X, predict_fn, quick: bool) -> list[dict[str, Any]]:
                     limelight=needed.get("limelight", "n/a (not landed)"), lime=needed["lime"],
                     note=f"grid {grid}"))
     auto = _auto_rows(case, sides, X, instances, predict_fn, seeds, needed.get("lime"))
-    return rows + auto
+    return rows + auto + _shap_rows(case, X, instances, predict_fn, seeds)
+
+
+def _shap_rows(case, X, instances, predict_fn, seeds) -> list[dict[str, Any]]:
+    """Reference: shap's KernelExplainer (5000 coalitions, 10 k-means background rows)."""
+    try:
+        import logging
+        import shap
+        logging.getLogger("shap").setLevel(logging.ERROR)
+    except Exception:  # noqa: BLE001 - shap is optional
+        return [row(M, case, "reference: shap KernelExplainer top-k Jaccard", note="shap not installed")]
+    background = shap.kmeans(X, 10)
+    box = TimedBlackBox(predict_fn)
+    j5, j10 = [], []
+    for i in instances:
+        tops5, tops10 = [], []
+        for seed in seeds:
+            np.random.seed(seed)  # shap draws coalitions from numpy's global generator
+            values = np.asarray(shap.KernelExplainer(box, background).shap_values(X[i:i + 1], nsamples=5000,
+                                                                                silent=True))
+            v = values[0, :, 1] if values.ndim == 3 else values[1][0]
+            order = np.argsort(-np.abs(v), kind="stable")
+            tops5.append(frozenset(order[:5].tolist()))
+            tops10.append(frozenset(order[:10].tolist()))
+        j5.append(mean_pairwise_jaccard(tops5))
+        j10.append(mean_pairwise_jaccard(tops10))
+    rows_per = box.rows / (len(instances) * len(seeds))
+    return [row(M, case, "reference: shap KernelExplainer, 5000 coalitions",
+                note=f"shap {shap.__version__}: top-5 Jaccard {np.mean(j5):.3f}, top-10 Jaccard {np.mean(j10):.3f}, "
+                     f"{rows_per:,.0f} black-box rows per explanation")]
 
 
 def _jaccard(runs, k: int) -> float:

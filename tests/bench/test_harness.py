@@ -56,7 +56,7 @@ def test_tabular_speed_case_runs_on_a_toy_and_renders(tmp_path):
     out = tmp_path / "RESULTS.md"
     write_results(out, rows, {"nproc": "2"}, "python -m benchmarks --quick", 1.0, [], quick=True)
     text = out.read_text()
-    assert "python -m benchmarks --quick" in text and "Targets:" in text
+    assert "python -m benchmarks --quick" in text and "## Targets" in text
 
 
 def test_unknown_module_is_refused():
