@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from lime_core import DistanceKernel, ExponentialKernel, explain
-from lime_core.validation import check_positive_float, check_random_state
+from lime_core import DistanceKernel, ExponentialKernel, call_black_box, explain
+from lime_core.validation import check_int, check_positive_float, check_random_state
 
 from ._explanation import ImageExplanation
 from ._image import as_image_array, fill_image, segmentation_view
 from ._representation import ImageRepresentation
-from ._segmentation import default_segmentation, segment
+from ._segmentation import check_segments, default_segmentation, segment
 
 __all__ = ["LimeImageExplainer"]
 
@@ -163,7 +163,6 @@ class LimeImageExplainer:
         if segments is not None:
             if segmentation_fn is not None:
                 raise ValueError(f"{caller}: pass either 'segments' or 'segmentation_fn', not both.")
-            from ._segmentation import check_segments
             seg, num = check_segments(segments, image.shape[:2], caller)
         else:
             view = segmentation_view(image)
@@ -298,3 +297,48 @@ class LimeImageExplainer:
                 logger.info("label %s: intercept %s, local prediction %s", label, exp.intercept[label],
                             exp.local_pred[label])
         return exp
+
+    def data_labels(self, image: Any, fudged_image: Any, segments: Any, classifier_fn: Callable[[np.ndarray], Any],
+                    num_samples: int, batch_size: int = 10, progress_bar: bool = False, *,
+                    random_state: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """lime's neighbourhood: 0/1 rows (row 0 all ones) and the black box's scores on them.
+
+        Kept for code that called lime's ``data_labels`` directly;
+        :meth:`explain_instance` does not need it.
+
+        Parameters
+        ----------
+        image, fudged_image : ndarray of the same shape
+            The image and what hidden superpixels show.
+        segments : ndarray of shape (H, W) of int
+        classifier_fn : callable
+        num_samples : int
+        batch_size : int, default=10
+        progress_bar : bool, default=False
+        random_state : int, numpy.random.Generator or None, keyword-only
+            Default: the explainer's.
+
+        Returns
+        -------
+        data : ndarray of shape (num_samples, num_superpixels) of int8
+        labels : ndarray of shape (num_samples, k)
+        """
+        caller = "LimeImageExplainer.data_labels"
+        image = as_image_array(image, caller)
+        fudged = as_image_array(fudged_image, caller, name="fudged_image")
+        if fudged.shape != image.shape:
+            raise ValueError(f"The 'fudged_image' parameter of {caller} must have the image's shape "
+                             f"{image.shape}; got {fudged.shape}.")
+        seg, _ = check_segments(segments, image.shape[:2], caller)
+        representation = ImageRepresentation(image, seg, fudged.astype(image.dtype, copy=False))
+        state = self.random_state if random_state is None else random_state
+        num_samples = check_int(num_samples, "num_samples", caller, minimum=2)
+        batch_size = check_int(batch_size, "batch_size", caller, minimum=1)
+        hood = representation.sample(num_samples, check_random_state(state, caller=caller))
+        bar = _ProgressBar(num_samples, None) if progress_bar else None
+        try:
+            result = call_black_box(classifier_fn, hood, batch_size, name="classifier_fn", progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        return np.asarray(hood.interpretable), result.scores

@@ -256,3 +256,20 @@ def test_peak_memory_does_not_grow_with_num_samples():
     # less than 1% of an image each: perturbed images never pile up.
     assert (large - small) / 1800 < image.nbytes / 100
     assert large < small + 10 * image.nbytes
+
+
+def test_data_labels_like_lime():
+    image = (np.random.default_rng(7).random((12, 12, 3)) * 255).astype(np.uint8)
+    segments = grid_segments(12, 12, 4)
+    explainer = LimeImageExplainer(random_state=0)
+    data, labels = explainer.data_labels(image, np.zeros_like(image), segments, brightness, 30, batch_size=7)
+    assert data.shape == (30, 9) and (data[0] == 1).all() and set(np.unique(data)) <= {0, 1}
+    assert labels.shape == (30, 2)
+    np.testing.assert_allclose(labels[0], brightness(image[None])[0])
+    again = explainer.data_labels(image, np.zeros_like(image), segments, brightness, 30)
+    np.testing.assert_array_equal(again[0], data)
+    np.testing.assert_allclose(again[1], labels)
+    with pytest.raises(ValueError, match=r"'fudged_image' parameter .* must have the image's shape"):
+        explainer.data_labels(image, np.zeros((3, 3, 3)), segments, brightness, 30)
+    with pytest.raises(ValueError, match=r"'num_samples' parameter of LimeImageExplainer.data_labels"):
+        explainer.data_labels(image, image, segments, brightness, 1)
