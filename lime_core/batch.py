@@ -30,10 +30,12 @@ able to import Limelight, the plugin and whatever ``predict_fn`` needs.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import numbers
 import os
+import pickle
 import sys
 import threading
 import warnings
@@ -514,16 +516,44 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
     return _finish(results, errors)
 
 
+#: Explainer and black box unpickled in this (worker) process, by token; see _WorkerTask.
+_UNPICKLED: dict[str, tuple[Any, Any]] = {}
+
+
 class _WorkerTask:
-    """The chunk function joblib pickles: explainer, model and options travel with it."""
+    """The chunk function joblib sends to its workers.
+
+    The explainer and the black box are pickled once, in the caller, to bytes with a
+    token; each task carries those bytes (a copy, not a new pickling of the model) and
+    a worker process unpickles them once per job, not once per chunk. In threads
+    (``backend='threading'``) nothing is pickled and the objects are used as they are.
+    """
 
     def __init__(self, explainer: Any, predict_fn: Any, explain_kwargs: dict[str, Any], errors: str,
                  to_json: bool) -> None:
-        self.args = (explainer, predict_fn)
+        self.args: tuple[Any, Any] | None = (explainer, predict_fn)
         self.options = (explain_kwargs, errors, to_json, os.getpid())
+        self.payload: tuple[str, bytes] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self.payload is None:
+            try:  # functions from __main__ and lambdas too, as joblib's loky does
+                import cloudpickle as pickler
+            except ImportError:  # pragma: no cover - a dependency of joblib's loky
+                pickler = pickle
+            data = pickler.dumps(self.args)
+            self.payload = (hashlib.sha256(data).hexdigest(), data)
+        return {"args": None, "options": self.options, "payload": self.payload}
 
     def __call__(self, rows: Sequence[Any], indices: Sequence[int], root: int) -> Any:
-        return _explain_rows(*self.args, rows, indices, root, *self.options)
+        args = self.args
+        if args is None:
+            token, data = self.payload  # type: ignore[misc]
+            if token not in _UNPICKLED:
+                _UNPICKLED.clear()  # one job's objects at a time
+                _UNPICKLED[token] = pickle.loads(data)
+            args = _UNPICKLED[token]
+        return _explain_rows(*args, rows, indices, root, *self.options)
 
 
 def _plan_chunks(todo: list[int], kind: str, engine: Any, n_jobs: int | None,
