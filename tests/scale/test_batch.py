@@ -194,3 +194,21 @@ def test_raise_in_a_worker_gives_the_same_exception_type(backend):
     with pytest.raises(lime_core.PredictFnError, match="cannot score NaN") as info:
         explain_many(WindowExplainer(), broken, FailOnNaN(), n_jobs=2, backend=backend, chunk_size=1, **OPTIONS)
     assert info.value.stop == 400  # the exception's attributes came back too
+
+
+def test_joblib_tasks_carry_the_model_pickled_once_and_unpickle_it_once_per_process():
+    import pickle
+
+    from lime_core import batch
+    task = batch._WorkerTask(WindowExplainer(), peak_detector, dict(num_samples=200), "raise", False)
+    first, second = pickle.dumps(task), pickle.dumps(task)
+    assert task.__getstate__()["payload"] is task.__getstate__()["payload"]  # pickled once
+    a, b = pickle.loads(first), pickle.loads(second)
+    batch._UNPICKLED.clear()
+    out_a = a(list(SERIES[:1]), [0], 3)
+    explainer = next(iter(batch._UNPICKLED.values()))[0]
+    out_b = b(list(SERIES[1:2]), [1], 3)
+    assert next(iter(batch._UNPICKLED.values()))[0] is explainer and len(batch._UNPICKLED) == 1
+    assert out_a[0][1] == explain_many(WindowExplainer(), SERIES[:1], peak_detector, num_samples=200,
+                                       random_state=3)[0]
+    assert out_b[0][0] == 1
