@@ -14,6 +14,7 @@ from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._kernels import DistanceKernel, ExponentialKernel, exponential_kernel
 from ._representation import Neighborhood, Representation
 from ._shapley import CoalitionSampler, ShapleyKernel, explain_shapley
+from ._adaptive import UnsettledWarning
 from ._surrogate import SurrogateFit, fit_surrogate
 from .validation import check_int, check_option, check_positive_float, check_random_state, spawn_seed
 from .explanation import Explanation
@@ -26,6 +27,6 @@ __all__ = [
     "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "call_black_box",
     "check_int", "check_option", "check_positive_float", "check_random_state", "check_scores",
     "spawn_seed", "default_kernel_width", "explain", "exponential_kernel",
-    "fit_surrogate", "CoalitionSampler", "ShapleyKernel", "explain_shapley",
+    "fit_surrogate", "CoalitionSampler", "ShapleyKernel", "explain_shapley", "UnsettledWarning",
     "explain_many", "global_report",
 ]

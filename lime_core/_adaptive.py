@@ -42,8 +42,12 @@ from ._representation import Neighborhood
 from ._ridge import solve_ridge, weighted_moments
 from ._uncertainty import effective_sample_size, ridge_covariance
 
-__all__ = ["AUTO_INITIAL_SAMPLES", "AUTO_CONFIDENCE", "AUTO_WIDTH_ESS_SHARE", "DEFAULT_MAX_SAMPLES",
+__all__ = ["UnsettledWarning", "AUTO_INITIAL_SAMPLES", "AUTO_CONFIDENCE", "AUTO_WIDTH_ESS_SHARE", "DEFAULT_MAX_SAMPLES",
            "auto_kernel_width", "top_k_settled", "concat_neighborhoods"]
+
+class UnsettledWarning(UserWarning):
+    """``num_samples='auto'`` reached ``max_samples`` before the top-``K`` set was settled."""
+
 
 #: First round of ``num_samples='auto'``.
 AUTO_INITIAL_SAMPLES = 1000

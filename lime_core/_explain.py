@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numbers
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,7 +31,8 @@ import numpy as np
 
 from dataclasses import dataclass, field, is_dataclass
 
-from ._adaptive import (AUTO_CONFIDENCE, AUTO_INITIAL_SAMPLES, DEFAULT_MAX_SAMPLES, auto_kernel_width,
+from ._adaptive import (AUTO_CONFIDENCE, AUTO_INITIAL_SAMPLES, DEFAULT_MAX_SAMPLES, UnsettledWarning,
+                        auto_kernel_width,
                         concat_neighborhoods, grow_rounds, settle_threshold, top_k_settled)
 from ._black_box import call_black_box, warn_if_not_probabilities
 from ._domain import DomainMapper, FeatureNamesMapper
@@ -438,6 +440,12 @@ class _Run:
             rounds.append({"num_samples": size, "z": float(stat) if np.isfinite(stat) else None})
             if settled:
                 break
+        if not settled:
+            warnings.warn(f"num_samples='auto' reached max_samples={max_samples} without settling the "
+                          f"top {self.num_features} features: the gap between the {self.num_features}th "
+                          f"and the next is {stat:.2f} standard errors, below {threshold:.2f}. They are "
+                          f"close to a tie; increase max_samples or change num_features.",
+                          UnsettledWarning, stacklevel=3)
         adaptive = {"settled": bool(settled), "confidence": AUTO_CONFIDENCE, "z_threshold": threshold,
                     "max_samples": max_samples,
                     "initial_samples": sizes[0], "rounds": rounds}

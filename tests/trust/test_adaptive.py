@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lime_core import DistanceKernel, ExponentialKernel, explain
+from lime_core import DistanceKernel, ExponentialKernel, UnsettledWarning, explain
 from lime_core._uncertainty import effective_sample_size
 from tests.contract.timeseries_plugin import TimeWindows
 from tests.trust.toys import Masks, linear, peak_series, series_detector
@@ -46,8 +46,10 @@ def test_close_call_grows_until_settled_and_reuses_every_scored_row():
 
 def test_a_tie_stops_at_max_samples_and_says_it_did_not_settle():
     model, rows = noisy_linear([2.0, 1.0, 1.0, 0.0], 0.5)
-    exp = explain(Masks(np.ones(4)), model, mode="regression", num_samples="auto", num_features=2,
-                  max_samples=2500, random_state=0)
+    with pytest.warns(UnsettledWarning, match=r"max_samples=2500 without settling the top 2 features: .* "
+                                              r"standard errors, below 2.39"):
+        exp = explain(Masks(np.ones(4)), model, mode="regression", num_samples="auto", num_features=2,
+                      max_samples=2500, random_state=0)
     adaptive = exp.meta["adaptive"]
     assert not adaptive["settled"] and adaptive["max_samples"] == 2500
     assert [r["num_samples"] for r in adaptive["rounds"]] == [1000, 2000, 2500]
