@@ -442,8 +442,8 @@ class _Run:
                 break
         if not settled:
             warnings.warn(f"num_samples='auto' reached max_samples={max_samples} without settling the "
-                          f"top {self.num_features} features: the gap between the {self.num_features}th "
-                          f"and the next is {stat:.2f} standard errors, below {threshold:.2f}. They are "
+                          f"top {self.num_features} features: the gap between features number "
+                          f"{self.num_features} and {self.num_features + 1} by |weight| is {stat:.2f} standard errors, below {threshold:.2f}. They are "
                           f"close to a tie; increase max_samples or change num_features.",
                           UnsettledWarning, stacklevel=3)
         adaptive = {"settled": bool(settled), "confidence": AUTO_CONFIDENCE, "z_threshold": threshold,
