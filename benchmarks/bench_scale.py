@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from typing import Any
 
 from ._common import check, optional_import, row
@@ -92,9 +93,11 @@ def _dask_rows(case: str, explainer: Any, rows_in: Any, model: Any, kw: dict[str
         return [row(M, case, "rows / s: explain_many Dask 2 workers", limelight="n/a (pip install 'limelight[dask]')")]
     from lime_core.batch import explain_many
     n_rows = len(rows_in)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster, set_as_default=False) as client:
+    with warnings.catch_warnings():  # the scheduler's health endpoint moves off a busy port 8787: fine
+        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                           dashboard_address=None)
+    with cluster, distributed.Client(cluster, set_as_default=False) as client:
         explain_many(explainer, rows_in, model.predict_proba, backend=client, random_state=0, **kw)  # warm-up
         dask_s, dask_run = _seconds(lambda: explain_many(explainer, rows_in, model.predict_proba, backend=client,
                                                          random_state=0, **kw))
