@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run: few repeats, small sizes (< 1 min)")
     parser.add_argument("--only", default="", help="comma-separated modules, e.g. tabular,text")
+    parser.add_argument("--blas-threads", type=int, default=1,
+                        help="BLAS threads for both sides (default 1: threaded BLAS on a busy 2-core "
+                             "machine makes timings erratic; 0 leaves the library default)")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"),
                         help="where to write the markdown results ('' or '-' to skip)")
     args = parser.parse_args(argv)
@@ -157,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in wanted if n not in available]
     if unknown:
         parser.error(f"unknown benchmark module(s) {unknown}; available: {available}")
+    limits = None
+    if args.blas_threads > 0:
+        try:
+            from threadpoolctl import threadpool_limits
+            limits = threadpool_limits(limits=args.blas_threads, user_api="blas")
+        except ImportError:
+            pass
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -176,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row(name, "(crashed)", "see Errors below"))
         print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
+    info = machine_info()
+    info["BLAS threads during the run"] = str(args.blas_threads) if args.blas_threads > 0 else "library default"
+    if limits is not None:
+        limits.restore_original_limits()
     print(render_text(rows))
     targets = [r for r in rows if r.get("target")]
     print(f"\nTargets: {sum(r.get('met') is True for r in targets)} met, "
@@ -185,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
     if args.output not in ("", "-"):
         command = os.environ.get("BENCH_COMMAND") or " ".join(["python -m benchmarks"] + (argv if argv is not None else sys.argv[1:]))
-        write_results(Path(args.output), rows, machine_info(), command, seconds, errors, args.quick)
+        write_results(Path(args.output), rows, info, command, seconds, errors, args.quick)
         print(f"[bench] wrote {args.output}", file=sys.stderr)
     return 1 if errors else 0
 

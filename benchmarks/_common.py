@@ -205,6 +205,47 @@ def mean_fidelity(explanations: Iterable[Any], label: int) -> float | None:
     return float(np.mean(values)) if values else None
 
 
+def rows_needed(grid: Sequence[int], curve: Sequence[float], level: float = 0.95) -> int | str:
+    """Smallest grid size from which the Jaccard stays >= level at every larger size."""
+    needed: int | str = f"> {grid[-1]}"
+    for n, j in zip(reversed(grid), reversed(curve)):
+        if j < level:
+            break
+        needed = n
+    return needed
+
+
+def curve_note(grid: Sequence[int], curves: dict[str, Sequence[float]]) -> str:
+    parts = [f"{side}: " + ", ".join(f"{n}: {j:.3f}" for n, j in zip(grid, curve)) for side, curve in curves.items()]
+    return "top-5 Jaccard by num_samples; " + "; ".join(parts)
+
+
+def auto_rows(modality: str, case: str, j5: float, j10: float, rows_used: float, lime_needed: Any,
+              rows_cap: int | None = None) -> list[dict[str, Any]]:
+    """Rows for num_samples='auto': its Jaccard, and the black-box rows it used vs lime's sweep."""
+    lime_rows = lime_needed if isinstance(lime_needed, int) else None
+    if lime_rows is not None:
+        fewer = rows_used < lime_rows
+    elif isinstance(lime_needed, str) and lime_needed.startswith("> "):  # lime never got there
+        fewer = True if rows_used <= int(lime_needed[2:]) else None
+    else:
+        fewer = None
+    out = [row(modality, case, "num_samples='auto': top-5 Jaccard", limelight=j5, target=">= 0.95 (issue 9)",
+               met=check(j5, ">=", 0.95)),
+           row(modality, case, "num_samples='auto': top-10 Jaccard", limelight=j10, target=">= 0.95 (issue 6)",
+               met=check(j10, ">=", 0.95)),
+           row(modality, case, "num_samples='auto': black-box rows / explanation (incl. hold-out)",
+               limelight=rows_used, lime=lime_rows if lime_rows is not None else f"{lime_needed} (sweep)",
+               target="fewer than lime needs for top-5 Jaccard 0.95 (issue 9)",
+               met=None if fewer is None else bool(fewer and j5 >= 0.95),
+               note="lime column: the smallest num_samples of the sweep at which lime stays >= 0.95")]
+    if rows_cap is not None:
+        out.append(row(modality, case, "num_samples='auto': black-box rows / explanation (incl. hold-out)",
+                       limelight=rows_used, target=f"<= {rows_cap:,} with top-10 Jaccard >= 0.95 (issue 6)",
+                       met=bool(rows_used <= rows_cap and j10 >= 0.95)))
+    return out
+
+
 def optional_import(name: str) -> Any:
     """Import a Limelight plugin, or None if it has not landed (or fails to import)."""
     try:

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (alternate, check, mean_fidelity, mean_pairwise_jaccard, median_seconds,
-                      optional_import, peak_memory, recall, row, top_k, TimedBlackBox)
+from ._common import (alternate, auto_rows, check, curve_note, mean_fidelity, mean_pairwise_jaccard,
+                      median_seconds, optional_import, peak_memory, recall, row, rows_needed, top_k,
+                      TimedBlackBox)
 
 M = "tabular"
 
@@ -125,19 +126,14 @@ def _quality_rows(sides, X, predict_fn, quick: bool) -> list[dict[str, Any]]:
     rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
                     limelight=fid if fid is not None else "n/a (no explanation.fidelity)",
                     lime="n/a (none)"))
-    # black-box rows needed for top-5 Jaccard >= 0.95: sweep for lime; 'auto' (else sweep) for us
+    # black-box rows needed for top-5 Jaccard >= 0.95: a fixed num_samples sweep on both sides
     grid = [2000] if quick else [1000, 2000, 5000, 10000, 20000, 40000]
-    needed: dict[str, Any] = {}
-    for name, cls in sides.items():
-        needed[name] = f"> {grid[-1]}"
-        for n in grid:
-            runs = [_explain_seeds(cls, X, X[i], predict_fn, seeds, n)[0] for i in instances]
-            if _jaccard(runs, 5) >= 0.95:
-                needed[name] = n
-                break
-    rows.append(row(M, case, "rows for top-5 Jaccard >= 0.95 (fixed num_samples sweep)",
+    curves = {name: [_jaccard([_explain_seeds(cls, X, X[i], predict_fn, seeds, n)[0] for i in instances], 5)
+                     for n in grid] for name, cls in sides.items()}
+    needed = {name: rows_needed(grid, curve) for name, curve in curves.items()}
+    rows.append(row(M, case, "num_samples for top-5 Jaccard >= 0.95 (sweep)",
                     limelight=needed.get("limelight", "n/a (not landed)"), lime=needed["lime"],
-                    note=f"grid {grid}"))
+                    note=curve_note(grid, curves)))
     auto = _auto_rows(case, sides, X, instances, predict_fn, seeds, needed.get("lime"))
     return rows + auto + _shap_rows(case, X, instances, predict_fn, seeds)
 
@@ -188,15 +184,7 @@ def _auto_rows(case, sides, X, instances, predict_fn, seeds, lime_needed) -> lis
     runs = [g[0] for g in got]
     rows_used = float(np.mean([g[1] for g in got]))
     j5, j10 = _jaccard(runs, 5), _jaccard(runs, 10)
-    fewer = isinstance(lime_needed, int) and rows_used < lime_needed or isinstance(lime_needed, str)
-    return [row(M, case, "num_samples='auto': top-5 Jaccard", limelight=j5, target=">= 0.95",
-                met=check(j5, ">=", 0.95)),
-            row(M, case, "num_samples='auto': top-10 Jaccard", limelight=j10,
-                target=">= 0.95 (issue 6; shap KernelExplainer 0.964)", met=check(j10, ">=", 0.95)),
-            row(M, case, "num_samples='auto': black-box rows used (mean)", limelight=rows_used,
-                lime=lime_needed if isinstance(lime_needed, int) else None,
-                target="< lime's rows for Jaccard 0.95", met=bool(fewer and j5 >= 0.95),
-                note=f"lime needs {lime_needed} rows for the same Jaccard")]
+    return auto_rows(M, case, j5, j10, rows_used, lime_needed, rows_cap=5000)
 
 
 def _gold_rows(sides, quick: bool) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import (TimedBlackBox, alternate, check, mean_fidelity, mean_pairwise_jaccard,
-                      optional_import, peak_memory, row, top_k)
+from ._common import (TimedBlackBox, alternate, auto_rows, check, curve_note, mean_fidelity,
+                      mean_pairwise_jaccard, optional_import, peak_memory, row, rows_needed, top_k)
 from .bench_tabular import _timing_rows
 
 M = "text"
@@ -157,33 +157,22 @@ def _quality_rows(sides, texts, lengths, predict_fn, quick: bool) -> list[dict[s
     rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
                     limelight=fid if fid is not None else "n/a (no explanation.fidelity)", lime="n/a (none)"))
     grid = [2000] if quick else [1000, 5000, 20000]
-    needed = {}
-    for s, cls in sides.items():
-        needed[s] = f"> {grid[-1]}"
-        for n in grid:
-            if _jaccard([_explain_seeds(cls, docs[0], predict_fn, seeds, n)[0]], 5) >= 0.95:
-                needed[s] = n
-                break
-    rows.append(row(M, case, "rows for top-5 Jaccard >= 0.95 (fixed num_samples sweep)",
+    curves = {s: [_jaccard([_explain_seeds(cls, docs[0], predict_fn, seeds, n)[0]], 5) for n in grid]
+              for s, cls in sides.items()}
+    needed = {s: rows_needed(grid, c) for s, c in curves.items()}
+    rows.append(row(M, case, "num_samples for top-5 Jaccard >= 0.95 (sweep)",
                     limelight=needed.get("limelight", NA), lime=needed["lime"],
-                    note=f"longest snippet only; grid {grid}"))
+                    note="longest snippet only; " + curve_note(grid, curves)))
     if "limelight" in sides:
         try:
             got = [_explain_seeds(sides["limelight"], d, predict_fn, seeds, "auto") for d in docs]
-            runs = [g[0] for g in got]
-            used = float(np.mean([g[1] for g in got]))
-            j5, j10 = _jaccard(runs, 5), _jaccard(runs, 10)
-            fewer = not isinstance(needed["lime"], int) or used < needed["lime"]
-            rows += [row(M, case, "num_samples='auto': top-5 Jaccard", limelight=j5, target=">= 0.95",
-                         met=check(j5, ">=", 0.95)),
-                     row(M, case, "num_samples='auto': top-10 Jaccard", limelight=j10, target=">= 0.95",
-                         met=check(j10, ">=", 0.95)),
-                     row(M, case, "num_samples='auto': black-box rows used (mean)", limelight=used,
-                         lime=needed["lime"] if isinstance(needed["lime"], int) else None,
-                         target="< lime's rows for Jaccard 0.95", met=bool(fewer and j5 >= 0.95))]
         except (TypeError, ValueError) as exc:
             rows.append(row(M, case, "num_samples='auto': top-5 Jaccard", target=">= 0.95",
                             limelight=f"n/a (num_samples='auto' not supported yet: {type(exc).__name__})"))
+        else:
+            runs = [g[0] for g in got]
+            rows += auto_rows(M, case, _jaccard(runs, 5), _jaccard(runs, 10),
+                              float(np.mean([g[1] for g in got])), needed["lime"])
     else:
         rows.append(row(M, case, "num_samples='auto': top-5 Jaccard", limelight=NA, target=">= 0.95"))
     return rows
