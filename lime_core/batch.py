@@ -36,6 +36,7 @@ import math
 import numbers
 import os
 import pickle
+import socket
 import sys
 import threading
 import warnings
@@ -266,9 +267,14 @@ def _single_thread_blas() -> Any:
 _BLAS_LIMITED_FOR_GOOD = False
 
 
+def _process_id() -> str:
+    """This process on this machine (a worker on another host may have the caller's pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices: Sequence[int],
                   root: int, explain_kwargs: dict[str, Any], errors: str,
-                  to_json: bool, parent_pid: int) -> list[tuple[int, Any, str | None]]:
+                  to_json: bool, caller_process: str) -> list[tuple[int, Any, str | None]]:
     """Explain a chunk of rows; runs in the worker. Returns ``(row, result, json or None)``.
 
     ``result`` is an :class:`Explanation`, a :class:`RowError` or, with
@@ -279,7 +285,7 @@ def _explain_rows(explainer: Any, predict_fn: Any, rows: Sequence[Any], indices:
     one BLAS thread already), where a scoped limit would race with the other tasks.
     """
     global _BLAS_LIMITED_FOR_GOOD
-    if os.getpid() == parent_pid:
+    if _process_id() == caller_process:
         return _explain_chunk(explainer, predict_fn, rows, indices, root, explain_kwargs, errors, to_json)
     if threading.current_thread() is threading.main_thread():
         with _single_thread_blas():
@@ -363,7 +369,7 @@ def _run_dask(explainer: Any, predict_fn: Any, client: Any, instances: Any, chun
     explainer_f = client.scatter(explainer, broadcast=True, hash=False)
     predict_f = client.scatter(predict_fn, broadcast=True, hash=False)
     futures = [client.submit(_explain_rows, explainer_f, predict_f, [_row(instances, i) for i in chunk],
-                             chunk, root, explain_kwargs, errors, to_json, os.getpid(),
+                             chunk, root, explain_kwargs, errors, to_json, _process_id(),
                              pure=False)
                for chunk in chunks]
     try:
@@ -532,7 +538,7 @@ class _WorkerTask:
     def __init__(self, explainer: Any, predict_fn: Any, explain_kwargs: dict[str, Any], errors: str,
                  to_json: bool) -> None:
         self.args: tuple[Any, Any] | None = (explainer, predict_fn)
-        self.options = (explain_kwargs, errors, to_json, os.getpid())
+        self.options = (explain_kwargs, errors, to_json, _process_id())
         self.payload: tuple[str, bytes] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
