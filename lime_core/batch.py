@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import math
 import numbers
@@ -141,6 +142,18 @@ def _root_seed(random_state: Any) -> tuple[Any, int]:
         return int(random_state), int(random_state)
     seed = spawn_seed(check_random_state(random_state, caller=_CALLER))
     return seed, seed
+
+
+def _check_takes_random_state(explainer: Any) -> None:
+    try:
+        params = inspect.signature(explainer.explain_instance).parameters.values()
+    except (TypeError, ValueError):  # no signature to read (a builtin): let the call decide
+        return
+    if not any(p.name == "random_state" or p.kind is p.VAR_KEYWORD for p in params):
+        raise TypeError(f"The 'explainer' parameter of {_CALLER} must take a keyword random_state in "
+                        f"explain_instance (each row gets its own seed); {type(explainer).__name__}"
+                        f".explain_instance does not. The original lime's explainers do not: use "
+                        f"lime_tabular, lime_text or lime_image instead.")
 
 
 def _check_n_jobs(n_jobs: Any) -> int | None:
@@ -468,6 +481,7 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
     if not callable(getattr(explainer, "explain_instance", None)):
         raise TypeError(f"The 'explainer' parameter of {_CALLER} must have an explain_instance method; "
                         f"got {type(explainer).__name__}.")
+    _check_takes_random_state(explainer)
     if not callable(predict_fn):
         raise TypeError(f"The 'predict_fn' parameter of {_CALLER} must be callable; "
                         f"got {type(predict_fn).__name__}.")

@@ -182,6 +182,18 @@ def test_bad_arguments(kwargs, error, match):
         explain_many(args.pop("explainer"), args.pop("instances"), args.pop("predict_fn"), **args)
 
 
+def test_an_explainer_without_random_state_is_refused_up_front():
+    class Old:
+        def explain_instance(self, data_row, predict_fn, num_features=10):
+            raise AssertionError("not called")
+
+    with pytest.raises(TypeError, match="must take a keyword random_state in explain_instance.*Old"):
+        explain_many(Old(), SERIES[:2], peak_detector)
+    lime_tabular = pytest.importorskip("lime.lime_tabular")
+    with pytest.raises(TypeError, match="The original lime's explainers do not"):
+        explain_many(lime_tabular.LimeTabularExplainer(SERIES), SERIES[:2], peak_detector)
+
+
 def test_explain_kwargs_reach_the_explainer():
     with pytest.raises(ValueError, match="'num_samples' parameter of explain_instance must be an int >= 2"):
         explain_many(WindowExplainer(), SERIES[:2], peak_detector, num_samples=1)
