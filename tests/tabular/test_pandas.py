@@ -118,3 +118,15 @@ def test_numeric_column_named_as_categorical(frame):
         warnings.simplefilter("error")
         rep = LimeTabularExplainer(df, categorical_features=["age"], random_state=0).representation(df.iloc[0])
     assert rep.feature_names[0] == f"age={df.age[0]}"
+
+
+def test_integer_columns_stay_integers_inside_their_bins(frame):
+    df, _ = frame
+    explainer = LimeTabularExplainer(df, random_state=0)
+    rep = explainer.representation(df.iloc[11])
+    hood = rep.sample(3000, np.random.default_rng(0))
+    batch = hood.model_input(0, 3000)
+    assert batch.age.dtype == df.age.dtype
+    bins = explainer.discretizer_.discretize(np.column_stack([batch.age.to_numpy(float)] + [np.zeros(3000)] * 5))
+    row_bin = explainer.discretizer_.discretize(np.array([df.age[11], 0, 0, 0, 0, 0], dtype=float))[0]
+    np.testing.assert_array_equal(bins[:, 0] == row_bin, hood.interpretable[:, 0] == 1)
