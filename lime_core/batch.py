@@ -171,7 +171,7 @@ def _active_dask_client() -> Any:
     try:
         from distributed import default_client
         return default_client()
-    except ValueError:
+    except (ImportError, ValueError):  # no dask after all, or no client
         return None
 
 

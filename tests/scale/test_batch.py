@@ -224,3 +224,10 @@ def test_joblib_tasks_carry_the_model_pickled_once_and_unpickle_it_once_per_proc
     assert out_a[0][1] == explain_many(WindowExplainer(), SERIES[:1], peak_detector, num_samples=200,
                                        random_state=3)[0]
     assert out_b[0][0] == 1
+
+
+def test_backend_dask_without_dask_installed_says_what_to_install(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError, match=r"backend='dask' in explain_many needs dask.distributed: pip install"):
+        explain_many(WindowExplainer(), SERIES[:2], peak_detector, backend="dask")

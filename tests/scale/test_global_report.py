@@ -113,3 +113,10 @@ def test_bad_arguments(args, kwargs, error, match):
         global_report(*args, **kwargs)
     with pytest.raises(ValueError, match="'max_features' parameter of GlobalReport.to_html must be an int >= 1"):
         global_report(EXPS).to_html(max_features=0)
+
+
+def test_to_dataframe_without_pandas_says_what_to_install(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"to_dataframe needs pandas: pip install 'limelight\[pandas\]'"):
+        global_report(EXPS).to_dataframe()
