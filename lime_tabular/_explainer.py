@@ -1,6 +1,7 @@
 """lime's tabular explainers, on the one explanation loop of lime_core."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import numbers
 import warnings
@@ -486,8 +487,12 @@ class LimeTabularExplainer:
         changes: dict[str, Any] = {}
         model = representation.model
         if trim and exp.predict_proba is not None and len(exp.predict_proba) <= 2:
-            changes.update({name: {1: getattr(exp, name)[1]}
-                            for name in ("local_exp", "intercept", "score", "local_pred")})
+            # a binary model: keep class 1 only (lime's default) in every per-label field
+            for f in dataclasses.fields(exp):
+                value = getattr(exp, f.name)
+                if f.name not in ("extras", "meta", "cost") and isinstance(value, dict) and 0 in value \
+                        and 1 in value:
+                    changes[f.name] = {1: value[1]}
         if exp.mode == "classification" and exp.class_names is None and exp.predict_proba is not None:
             changes["class_names"] = [str(i) for i in range(len(exp.predict_proba))]
         if model.cont_ids.size:
