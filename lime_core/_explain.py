@@ -270,10 +270,10 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     # Shapley weights are lime_core's own; with one feature there is no partial coalition (all zero)
     with single_threaded_blas():
         weights = np.asarray(kernel(hood), dtype=float) if shapley else check_kernel_weights(kernel(hood), num_samples)
-    z = np.asarray(hood.interpretable, dtype=float)
+    z = np.asarray(hood.interpretable)  # kept in its own dtype (often int8): the fit works in row blocks
     targets = run.targets()
-    if mode == "classification":
-        warn_if_not_probabilities(targets.scores, name=predict_fn_name)
+    if mode == "classification":  # on the raw output: one score column is never a probability vector
+        warn_if_not_probabilities(run.raw_scores(), name=predict_fn_name)
     if holdout_samples is None:
         holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
     holdout = run.holdout(rng, holdout_samples, kernel) if holdout_samples else None
@@ -402,8 +402,12 @@ class _Run:
         self.seconds += result.seconds
         return concat_neighborhoods(self.hoods)
 
+    def raw_scores(self) -> np.ndarray:
+        """Every row's black-box output as returned (before the one-column conversion)."""
+        return np.concatenate(self.blocks) if len(self.blocks) > 1 else self.blocks[0]
+
     def targets(self) -> _Targets:
-        raw = np.concatenate(self.blocks) if len(self.blocks) > 1 else self.blocks[0]
+        raw = self.raw_scores()
         if self.mode == "regression":
             if raw.shape[1] != 1:
                 raise ValueError(f"mode='regression' needs one output per row; {self.name} returned "

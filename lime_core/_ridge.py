@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-__all__ = ["WeightedMoments", "weighted_moments", "solve_ridge", "weighted_r2"]
+__all__ = ["WeightedMoments", "weighted_moments", "weighted_mean_rows", "linear_prediction", "row_blocks",
+           "solve_ridge", "weighted_r2"]
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,44 @@ class WeightedMoments:
     weight_sum: float
 
 
+#: Rows per block when the samples are reduced to moments: the float copies of a
+#: block stay small (1024 x d' doubles) whatever ``num_samples`` is, so memory does not
+#: grow with the neighbourhood beyond ``z'`` itself.
+ROW_BLOCK = 1024
+
+
+def row_blocks(num_rows: int, block: int = ROW_BLOCK):
+    """Consecutive slices of at most ``block`` rows covering ``range(num_rows)``.
+
+    Examples
+    --------
+    >>> [(s.start, s.stop) for s in row_blocks(5, 2)]
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    return [slice(start, min(start + block, num_rows)) for start in range(0, num_rows, block)]
+
+
+def weighted_mean_rows(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``weights @ X / sum(weights)``, a block of rows at a time (``X`` may be int8 or bool).
+
+    Examples
+    --------
+    >>> weighted_mean_rows(np.array([[0, 2], [2, 4]], dtype=np.int8), np.array([1.0, 3.0])).tolist()
+    [1.5, 3.5]
+    """
+    total = np.zeros(X.shape[1])
+    for rows in row_blocks(X.shape[0]):
+        total += weights[rows] @ np.asarray(X[rows], dtype=float)
+    return total / float(weights.sum())
+
+
 def weighted_moments(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> WeightedMoments:
-    """Compute :class:`WeightedMoments` in one pass over the samples.
+    """Compute :class:`WeightedMoments` a block of rows at a time.
 
     Parameters
     ----------
     X : ndarray of shape (n, d)
+        Any numeric dtype (``z'`` is often int8 or bool); never copied whole to float.
     y : ndarray of shape (n,) or (n, m)
     weights : ndarray of shape (n,)
 
@@ -56,18 +89,35 @@ def weighted_moments(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Weigh
     >>> m.x_mean.tolist(), m.cross.ravel().tolist()
     ([0.5], [1.0])
     """
-    X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     y2 = y.reshape(len(y), -1)
+    weights = np.asarray(weights, dtype=float)
     weight_sum = float(weights.sum())
-    x_mean = weights @ X / weight_sum
+    x_mean = weighted_mean_rows(X, weights)
     y_mean = weights @ y2 / weight_sum
-    Xc = X - x_mean
-    wXc = Xc * weights[:, None]
-    gram = Xc.T @ wXc
-    cross = wXc.T @ (y2 - y_mean)
+    gram = np.zeros((X.shape[1], X.shape[1]))
+    cross = np.zeros((X.shape[1], y2.shape[1]))
+    for rows in row_blocks(X.shape[0]):
+        Xc = np.asarray(X[rows], dtype=float) - x_mean
+        wXc = Xc * weights[rows, None]
+        gram += Xc.T @ wXc
+        cross += wXc.T @ (y2[rows] - y_mean)
     y_ss = weights @ (y2 - y_mean) ** 2
     return WeightedMoments(x_mean, y_mean, gram, cross, y_ss, weight_sum)
+
+
+def linear_prediction(X: np.ndarray, columns: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:
+    """``X[:, columns] @ coef + intercept``, a block of rows at a time.
+
+    Examples
+    --------
+    >>> linear_prediction(np.eye(3, dtype=np.int8), np.array([2, 0]), np.array([5.0, 1.0]), 0.5).tolist()
+    [1.5, 0.5, 5.5]
+    """
+    out = np.empty(X.shape[0])
+    for rows in row_blocks(X.shape[0]):
+        out[rows] = np.asarray(X[rows][:, columns], dtype=float) @ coef + intercept
+    return out
 
 
 def solve_ridge(moments: WeightedMoments, alpha: float,

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._feature_selection import select_features
-from ._ridge import solve_ridge, weighted_moments, weighted_r2
+from ._ridge import linear_prediction, solve_ridge, weighted_moments, weighted_r2
 from ._uncertainty import ridge_covariance
 
 __all__ = ["SurrogateFit", "fit_surrogate"]
@@ -50,7 +50,7 @@ class SurrogateFit:
 
     def predict(self, z: np.ndarray) -> np.ndarray:
         """The surrogate's prediction ``g(z')`` for rows of ``z'`` (shape (m, d'))."""
-        return np.asarray(z, dtype=float)[:, self.feature_ids] @ self.coef + self.intercept
+        return linear_prediction(np.asarray(z), self.feature_ids, self.coef, self.intercept)
 
 
 def _fit_regressor(model_regressor: Any, z: np.ndarray, y: np.ndarray, weights: np.ndarray
@@ -108,21 +108,25 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
     >>> fit.feature_ids.tolist(), fit.coef.round(6).tolist(), round(fit.intercept, 6)
     ([1, 2, 0, 3], [2.0, -1.0, 0.0, -0.0], 0.5)
     """
-    z = np.asarray(z, dtype=float)
+    z = np.asarray(z)
+    if z.dtype.kind not in "biuf":
+        z = z.astype(float)
     y = np.asarray(y, dtype=float)
     moments = weighted_moments(z, y, weights)
-    used = np.asarray(select_features(moments, z[0], num_features, feature_selection, len(y)), dtype=int)
+    used = np.asarray(select_features(moments, np.asarray(z[0], dtype=float), num_features,
+                                      feature_selection, len(y)), dtype=int)
     if model_regressor is None:
         coef, intercept = solve_ridge(moments, alpha, used)
         coef, intercept = coef[:, 0], float(intercept[0])
-        z_used = z[:, used]
-        prediction = z_used @ coef + intercept
+        prediction = linear_prediction(z, used, coef, intercept)
         score = weighted_r2(y, prediction, weights)
         local_pred = float(prediction[0])
         covariance = (None if std_error is None else
-                      ridge_covariance(z_used, y, weights, coef, intercept, alpha, method=std_error))
+                      ridge_covariance(z[:, used], y, weights, coef, intercept, alpha, method=std_error,
+                                       residual=y - prediction))
     else:
-        coef, intercept, score, local_pred = _fit_regressor(model_regressor, z[:, used], y, weights)
+        coef, intercept, score, local_pred = _fit_regressor(model_regressor, np.asarray(z[:, used], dtype=float),
+                                                            y, weights)
         covariance = None
     order = np.argsort(-np.abs(coef), kind="stable")
     if covariance is None:

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._ridge import linear_prediction, row_blocks, weighted_mean_rows
+
 __all__ = ["STD_ERROR_METHODS", "ridge_covariance", "effective_sample_size"]
 
 STD_ERROR_METHODS = ("sandwich", "homoscedastic")
@@ -56,7 +58,8 @@ def _inverse(matrix: np.ndarray) -> np.ndarray:
 
 
 def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np.ndarray,
-                     intercept: float, alpha: float, *, method: str = "sandwich") -> np.ndarray:
+                     intercept: float, alpha: float, *, method: str = "sandwich",
+                     residual: np.ndarray | None = None) -> np.ndarray:
     """Covariance matrix of the weighted ridge coefficients (see the module docstring).
 
     Parameters
@@ -72,6 +75,8 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     alpha : float
         Ridge penalty the coefficients were fitted with.
     method : {'sandwich', 'homoscedastic'}, default='sandwich'
+    residual : ndarray of shape (n,), optional
+        ``y - X @ coef - intercept`` when the caller has it already.
 
     Returns
     -------
@@ -92,28 +97,34 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     >>> round(float(se[0]), 2)
     0.05
     """
-    X = np.asarray(X, dtype=float)
+    X = np.asarray(X)
     y = np.asarray(y, dtype=float)
     weights = np.asarray(weights, dtype=float)
     n, p = X.shape
     if p == 0:
         return np.zeros((0, 0))
+    if method not in STD_ERROR_METHODS:
+        raise ValueError(f"The 'std_error' parameter must be one of "
+                         f"{', '.join(repr(m) for m in STD_ERROR_METHODS)}; got {method!r}.")
     weight_sum = float(weights.sum())
-    Xc = X - weights @ X / weight_sum
-    bread = _inverse(Xc.T @ (Xc * weights[:, None]) + alpha * np.eye(p))
-    residual = y - X @ coef - intercept
+    x_mean = weighted_mean_rows(X, weights)
+    if residual is None:
+        residual = y - linear_prediction(X, np.arange(p), np.asarray(coef, dtype=float), intercept)
+    # one pass over blocks of rows: the bread's Gram matrix and the meat, never an n x p float copy
+    gram, middle = np.zeros((p, p)), np.zeros((p, p))
+    scale = weights ** 2 if method == "homoscedastic" else (weights * residual) ** 2
+    for rows in row_blocks(n):
+        Xc = np.asarray(X[rows], dtype=float) - x_mean
+        gram += Xc.T @ (Xc * weights[rows, None])
+        middle += Xc.T @ (Xc * scale[rows, None])
+    bread = _inverse(gram + alpha * np.eye(p))
     if method == "homoscedastic":
-        middle = Xc.T @ (Xc * (weights ** 2)[:, None])
         dof = weight_sum - float(weights @ weights) / weight_sum - float(np.trace(bread @ middle))
         if dof <= 0:
             return np.full((p, p), np.nan)
         sigma2 = float(weights @ residual ** 2) / dof
         return sigma2 * bread @ middle @ bread
-    if method != "sandwich":
-        raise ValueError(f"The 'std_error' parameter must be one of "
-                         f"{', '.join(repr(m) for m in STD_ERROR_METHODS)}; got {method!r}.")
     ess = effective_sample_size(weights)
     if ess <= p + 1:
         return np.full((p, p), np.nan)
-    score = Xc * (weights * residual)[:, None]
-    return (ess / (ess - p - 1)) * bread @ (score.T @ score) @ bread
+    return (ess / (ess - p - 1)) * bread @ middle @ bread

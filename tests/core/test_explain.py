@@ -118,3 +118,10 @@ def test_regression_explanations_have_no_available_labels():
     assert exp.as_list(label=0) == exp.as_list(label=1)
     with pytest.raises(NotImplementedError, match="regression"):
         exp.available_labels()
+
+
+def test_a_single_decision_function_column_does_not_warn_about_probabilities():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lime_core.ProbabilityWarning)
+        explain(Masks(X), lambda Z: Z[:, 4] * 2.0 - 10, num_samples=100, random_state=0)
