@@ -430,7 +430,9 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
         and are retried on a rerun. Arguments that differ from the file's raise
         :class:`CheckpointMismatchError`.
     progress : bool or callable ``(done, total) -> None``, default=False
-        ``True`` shows a tqdm bar (needs ``tqdm``, the ``progress`` extra).
+        ``True`` shows a tqdm bar (needs ``tqdm``, the ``progress`` extra); a
+        callable is called in this process after each finished chunk of rows.
+        (explain_instance's own per-neighbourhood ``progress`` is not used here.)
     random_state : int, numpy.random.Generator or None
         Root of the per-row seeds (row ``i`` gets :func:`row_seed` ``(root, i)``).
         ``None`` draws a fresh root (kept in the checkpoint, so a resumed job
@@ -444,6 +446,7 @@ def explain_many(explainer: Any, instances: Any, predict_fn: Callable[[Any], Any
         most 64 rows. Results do not depend on it.
     **explain_kwargs
         Passed to every ``explain_instance`` call (``num_features``, ``num_samples``, ...).
+        ``predict_fn`` runs with BLAS on one thread too (see the module docstring).
 
     Returns
     -------
