@@ -186,7 +186,7 @@ class LimeImageExplainer:
                          random_state: Any = None, fill: Any = None, blur_sigma: float | None = None,
                          segments: Any = None, mode: str = "classification",
                          progress: Callable[[int, int], None] | None = None,
-                         cache_segmentation: bool = True) -> ImageExplanation:
+                         cache_segmentation: bool = True, **explain_options: Any) -> ImageExplanation:
         """Explain ``classifier_fn``'s prediction on ``image`` by superpixels.
 
         Parameters
@@ -246,6 +246,10 @@ class LimeImageExplainer:
         cache_segmentation : bool, keyword-only, default=True
             Reuse the segment map of an image already segmented with the same
             algorithm and parameters (see :mod:`lime_image`).
+        **explain_options
+            Keyword-only; any other option of :func:`lime_core.explain`
+            (``holdout_samples``, ``alpha``, ``std_error``, ``max_samples``...), and
+            ``kernel_width`` or ``feature_selection`` to override the explainer's for this call.
 
         Returns
         -------
@@ -271,19 +275,24 @@ class LimeImageExplainer:
                                               blur_sigma=blur_sigma, segments=segments,
                                               distance_metric=distance_metric, caller=caller,
                                               cache_segmentation=cache_segmentation)
-        width = check_positive_float(self.kernel_width, "kernel_width", "LimeImageExplainer")
-        kernel = ExponentialKernel(width) if self.kernel is None else DistanceKernel(self.kernel, width)
+        width = explain_options.pop("kernel_width", self.kernel_width)
+        feature_selection = explain_options.pop("feature_selection", self.feature_selection)
+        if not (isinstance(width, str) and width == "auto"):  # 'auto' widths are chosen by lime_core
+            width = check_positive_float(width, "kernel_width", "LimeImageExplainer")
+        kernel = (ExponentialKernel(width) if self.kernel is None and not isinstance(width, str) else
+                  None if self.kernel is None else DistanceKernel(self.kernel, width))
         bar = _ProgressBar(num_samples if isinstance(num_samples, int) else 0, progress) \
             if progress_bar else None
         try:
             base = explain(representation, classifier_fn, labels=labels, top_labels=top_labels,
                            num_features=num_features, num_samples=num_samples, kernel=kernel,
-                           feature_selection=self.feature_selection, model_regressor=model_regressor,
+                           kernel_width=width if kernel is None else None,
+                           feature_selection=feature_selection, model_regressor=model_regressor,
                            batch_size=batch_size, random_state=sampling_state, mode=mode,
                            predict_fn_name="classifier_fn", caller=caller,
                            progress=bar if bar is not None else progress,
                            extras={"image": representation.image, "segments": representation.segments,
-                                   "modality": "image"})
+                                   "modality": "image"}, **explain_options)
         finally:
             if bar is not None:
                 bar.close()

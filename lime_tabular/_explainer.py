@@ -432,7 +432,8 @@ class LimeTabularExplainer:
         if batch_size is None:
             batch_size = max(DEFAULT_BATCH_SIZE, BATCH_VALUES // max(model.codec.num_columns, 1))
         kernel = None
-        width = self.kernel_width
+        width = explain_options.pop("kernel_width", self.kernel_width)
+        feature_selection = explain_options.pop("feature_selection", self.feature_selection)
         if self.kernel is not None:  # lime's kernel(d, kernel_width); 'auto' widths are chosen by the core
             kernel = DistanceKernel(self.kernel, default_kernel_width(d) if width is None
                                     else width if isinstance(width, str) else float(width))
@@ -447,7 +448,7 @@ class LimeTabularExplainer:
             core_labels = None if known is None or known > 2 else (1,)
         exp = lime_core.explain(
             representation, predict_fn, labels=core_labels, top_labels=top_labels, num_features=num_features,
-            num_samples=num_samples, kernel=kernel, kernel_width=width, feature_selection=self.feature_selection,
+            num_samples=num_samples, kernel=kernel, kernel_width=width, feature_selection=feature_selection,
             model_regressor=model_regressor, batch_size=batch_size,
             random_state=self.random_state if random_state is None else random_state, mode=self.mode,
             class_names=None if self.class_names is None else list(self.class_names),

@@ -202,12 +202,14 @@ class LimeTextExplainer:
             with their offsets.
         """
         representation = self.representation(text_instance, distance_metric=distance_metric)
-        width = DEFAULT_KERNEL_WIDTH if self.kernel_width is None else self.kernel_width
+        width = explain_options.pop("kernel_width", self.kernel_width)
+        width = DEFAULT_KERNEL_WIDTH if width is None else width
+        feature_selection = explain_options.pop("feature_selection", self.feature_selection)
         kernel = None if self.kernel is None else DistanceKernel(self.kernel, width)
         exp = explain(representation, classifier_fn, labels=labels, top_labels=top_labels,
                       num_features=num_features, num_samples=num_samples, kernel=kernel,
                       kernel_width=width if kernel is None else None,
-                      feature_selection=self.feature_selection, model_regressor=model_regressor,
+                      feature_selection=feature_selection, model_regressor=model_regressor,
                       batch_size=batch_size,
                       random_state=self.random_state if random_state is None else random_state,
                       mode=self.mode, class_names=self.class_names,
