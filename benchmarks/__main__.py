@@ -163,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     limits = None
     if args.blas_threads > 0:
         try:
+            import scipy.linalg  # noqa: F401 - load every BLAS before limiting them all
+            import sklearn.linear_model  # noqa: F401
             from threadpoolctl import threadpool_limits
             limits = threadpool_limits(limits=args.blas_threads, user_api="blas")
         except ImportError:
