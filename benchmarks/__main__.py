@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib
+import inspect
 import os
 import pkgutil
 import platform
@@ -103,7 +104,8 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
 
 
 def write_results(path: Path, rows: list[dict[str, Any]], info: dict[str, str], command: str,
-                  seconds: float, errors: list[str], quick: bool) -> None:
+                  seconds: float, errors: list[str], quick: bool,
+                  workloads: dict[str, str] | None = None) -> None:
     targets = [r for r in rows if r.get("target")]
     met = sum(r.get("met") is True for r in targets)
     not_met = sum(r.get("met") is False for r in targets)
@@ -137,6 +139,10 @@ def write_results(path: Path, rows: list[dict[str, Any]], info: dict[str, str], 
         render_markdown(rows),
         "",
     ]
+    if workloads:
+        parts += ["## Workloads (from each module's docstring)", ""]
+        for name, doc in workloads.items():
+            parts += [f"### bench_{name}", "", inspect.cleandoc(doc), ""]
     notes = sorted({n for r in rows for n in [r.get("method_note")] if n})
     if notes:
         parts += ["## Method notes", ""] + [f"- {n}" for n in notes] + [""]
@@ -172,11 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
+    workloads: dict[str, str] = {}
     for name in wanted:
         t0 = time.perf_counter()
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         try:
             module = importlib.import_module(f"benchmarks.bench_{name}")
+            workloads[name] = module.__doc__ or ""
             got = module.run(args.quick)
             for r in got:
                 full = row(r.get("modality", name), r.get("case", ""), r.get("metric", ""),
@@ -201,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
     if args.output not in ("", "-"):
         command = os.environ.get("BENCH_COMMAND") or " ".join(["python -m benchmarks"] + (argv if argv is not None else sys.argv[1:]))
-        write_results(Path(args.output), rows, info, command, seconds, errors, args.quick)
+        write_results(Path(args.output), rows, info, command, seconds, errors, args.quick, workloads)
         print(f"[bench] wrote {args.output}", file=sys.stderr)
     return 1 if errors else 0
 
