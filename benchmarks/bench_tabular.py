@@ -12,7 +12,7 @@
   (a fresh explainer per seed), the Jaccard-vs-num_samples sweep, ``num_samples='auto'``, and
   shap's KernelExplainer (5000 coalitions, 10 k-means background rows) as a reference.
 - Planted task: the black box is ``sigmoid(x[:10] @ w / 3)`` on 50 standard-normal features;
-  recall of features 0-9 in the top 10 over 30 test rows.
+  recall of features 0-9 in the top 10 over 50 test rows.
 """
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ def _gold_rows(sides, quick: bool) -> list[dict[str, Any]]:
         p = 1.0 / (1.0 + np.exp(-(np.asarray(Z)[:, :10] @ w) / 3.0))
         return np.column_stack([1 - p, p])
 
-    n_rows = 3 if quick else 30
+    n_rows = 3 if quick else 50
     test = rng.standard_normal((n_rows, 50))
     case = f"planted: model reads 10 of 50 features, {n_rows} rows"
     res = {}
