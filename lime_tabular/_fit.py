@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 
 from ._table import TableCodec
 from .discretize import BaseDiscretizer, DecileDiscretizer, EntropyDiscretizer, QuartileDiscretizer, StatsDiscretizer
@@ -31,6 +31,13 @@ _PAST_ONE = 2.0
 _SMALL_STATES = 24
 #: Values per row block in vectorised loops (temporaries of a few hundred KB stay in cache).
 _BLOCK_ELEMENTS = 32768
+#: Segments per bin of the within-bin inverse-CDF table (a power of two: ``u * SEGMENTS`` is exact).
+INVERSE_CDF_SEGMENTS = 512
+#: A table segment is used only if it is within this share of the bin's standard deviation of
+#: the exact inverse CDF (checked at fit time); other segments are computed exactly.
+INVERSE_CDF_TOLERANCE = 1e-6
+#: Points per segment where the cubic is checked against the exact inverse CDF.
+_CHECK_POINTS = 8
 
 
 @dataclass
@@ -63,6 +70,7 @@ class TableModel:
     bin_int_hi: np.ndarray
     bin_integer: np.ndarray
     bin_table: np.ndarray
+    bin_cubic: np.ndarray
     cat_pos: np.ndarray
     cat_cols: np.ndarray
     group_pos: list[int]
@@ -283,6 +291,7 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
         bin_offsets=offsets, bin_mean=means, bin_std=stds, bin_lo=los, bin_hi=his,
         bin_int_lo=int_lo, bin_int_hi=int_hi, bin_integer=integer,
         bin_table=np.vstack([quantile_start, quantile_span, means, signed_std, los, his]),
+        bin_cubic=inverse_cdf_table(quantile_start, quantile_span, means, signed_std, los, his),
         cat_pos=np.asarray(cat_pos, dtype=np.intp), cat_cols=np.asarray(cat_cols, dtype=np.intp),
         group_pos=group_pos, group_tables=group_tables,
         cont_ids=np.asarray(cont_ids, dtype=np.intp), cont_cols=cont_cols_arr,
@@ -328,6 +337,73 @@ def _truncation_tables(mean: np.ndarray, std: np.ndarray, low: np.ndarray, high:
     start = np.where(flip, b, a)
     span = np.where(flip, a - b, b - a)
     return start, span, np.where(flip, -std, std)
+
+
+def truncated_inverse_cdf(u: np.ndarray, start: np.ndarray, span: np.ndarray, mean: np.ndarray,
+                          signed_std: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The exact within-bin value at uniform ``u``: ``mean + signed_std * ndtri(start + u * span)``, clipped.
+
+    All arguments broadcast together (see :func:`_truncation_tables` for the per-bin ones).
+
+    Examples
+    --------
+    >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
+    >>> truncated_inverse_cdf(np.array([0.0, 0.5, 1.0]), start, span, 0.0, signed_std, -1.0, 1.0).round(6).tolist()
+    [-1.0, 0.0, 1.0]
+    """
+    with np.errstate(invalid="ignore"):
+        values = mean + signed_std * ndtri(np.minimum(start + u * span, 1.0))
+        return np.minimum(np.maximum(values, low), high)
+
+
+def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signed_std: np.ndarray,
+                      low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per bin, a piecewise cubic of the within-bin inverse CDF: ``SEGMENTS`` segments of ``u``.
+
+    Segment ``k`` of bin ``b`` is row ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
+    ``(c0, c1, c2, c3)`` of the cubic Hermite interpolant in ``t = u * SEGMENTS - k``
+    (values and exact derivatives at both ends). A segment whose cubic is off the
+    exact value by more than half of ``INVERSE_CDF_TOLERANCE`` bin standard deviations
+    at any of ``_CHECK_POINTS`` points, or that comes within ten tolerances of the bin's
+    bounds (so a cubic never leaves the bin), is all NaN: those draws (the steep
+    tails of a bin) are computed exactly.
+
+    Returns
+    -------
+    ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS, 4)
+
+    Examples
+    --------
+    >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
+    >>> table = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
+    >>> table.shape, bool(np.isnan(table[0]).all()), bool(np.isfinite(table[256]).all())
+    ((512, 4), True, True)
+    """
+    g = INVERSE_CDF_SEGMENTS
+    table = np.full((start.size, g, 4), np.nan)
+    nodes = np.arange(g + 1) / g
+    checks = (np.arange(g)[:, None] + (np.arange(_CHECK_POINTS) + 0.5) / _CHECK_POINTS).ravel() / g
+    t = ((np.arange(_CHECK_POINTS) + 0.5) / _CHECK_POINTS)[None, :]
+    for b in range(start.size):  # one bin at a time: fit-time work, temporaries of a few KB
+        args = (start[b], span[b], mean[b], signed_std[b], low[b], high[b])
+        if not np.all(np.isfinite(args)):
+            continue
+        value = truncated_inverse_cdf(nodes, *args)
+        with np.errstate(all="ignore"):
+            z = ndtri(np.minimum(start[b] + nodes * span[b], 1.0))
+            slope = signed_std[b] * span[b] * np.sqrt(2 * np.pi) * np.exp(0.5 * z * z) / g
+            p0, p1, m0, m1 = value[:-1], value[1:], slope[:-1], slope[1:]
+            coef = np.column_stack([p0, m0, 3 * (p1 - p0) - 2 * m0 - m1, 2 * (p0 - p1) + m0 + m1])
+            cubic = coef[:, :1] + t * (coef[:, 1:2] + t * (coef[:, 2:3] + t * coef[:, 3:4]))
+            exact = truncated_inverse_cdf(checks, *args).reshape(g, _CHECK_POINTS)
+            tol = INVERSE_CDF_TOLERANCE * abs(signed_std[b])
+            inside = (np.minimum(p0, p1) - low[b] > 10 * tol) & (high[b] - np.maximum(p0, p1) > 10 * tol)
+            # half the tolerance at the check points leaves room for the error between them
+            good = inside & np.all(np.abs(cubic - exact) <= tol / 2, axis=1) & np.all(np.isfinite(coef), axis=1)
+        if low[b] == high[b]:  # a one-value bin: every draw is that value
+            coef, good = np.tile([low[b], 0.0, 0.0, 0.0], (g, 1)), np.ones(g, dtype=bool)
+        table[b, good] = coef[good]
+    return table.reshape(-1, 4)
 
 
 def _category_state(categories: np.ndarray, value: Any) -> int | None:

@@ -25,7 +25,8 @@ from scipy.special import ndtri
 
 from lime_core import Neighborhood
 
-from ._fit import BINNED, CATEGORICAL, CONTINUOUS, GROUP, TableModel
+from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
+                   truncated_inverse_cdf)
 from ._table import UNSEEN
 
 __all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
@@ -33,8 +34,8 @@ __all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
 SAMPLING_METHODS = ("gaussian", "lhs")
 #: Uniform draws are kept this far inside (0, 1) so the inverse normal CDF stays finite.
 _U_MARGIN = 1e-7
-#: Values per block when model inputs are built (temporaries of ~256 KB stay in cache).
-_BLOCK_ELEMENTS = 32768
+#: Values per block of the within-bin table look-up (its 32-byte records per value stay in cache).
+_TABLE_BLOCK_ELEMENTS = 8192
 
 
 def latin_hypercube(rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
@@ -196,8 +197,7 @@ class TabularRepresentation:
         m, n = self.model, num_samples
         states = m.draw_states(self._uniform(rng, n, len(m.state_ids), np.float32))
         states[0] = self._row_states
-        within = self._uniform(rng, n, m.bin_pos.size, np.float32)
-        np.clip(within, _U_MARGIN, 1 - _U_MARGIN, out=within)
+        within = self._uniform(rng, n, m.bin_pos.size, np.float32)  # kept off 0 and 1 where used exactly
         c = m.cont_ids.size
         gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
             self.sampling_method == "lhs") else rng.standard_normal((n, c))
@@ -268,33 +268,52 @@ class TabularRepresentation:
         return matrix
 
     def _within_bins(self, bins: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Values drawn within each sample's bin: one ``ndtri`` for all features, in place.
+        """Values drawn within each sample's bin from the truncated normal, by table.
 
-        ``u`` (uniform, kept inside (0, 1) by :meth:`sample`) becomes the quantile
-        ``start + u * span`` of the standard normal restricted to the bin, then
-        ``mean + signed_std * ndtri(.)``, clipped to the bin's bounds. Rows are
-        processed in blocks of about ``_BLOCK_ELEMENTS`` values so that the
+        ``u`` (uniform in [0, 1)) picks segment ``k = floor(u * SEGMENTS)`` of the bin's
+        piecewise cubic inverse CDF (:func:`~lime_tabular._fit.inverse_cdf_table`,
+        within ``INVERSE_CDF_TOLERANCE`` bin standard deviations of the exact value);
+        draws on segments flagged NaN (a bin's steep tails, a few percent) are computed
+        exactly, ``mean + signed_std * ndtri(start + u * span)`` clipped to the bin.
+        Rows are processed in blocks of about ``_TABLE_BLOCK_ELEMENTS`` values so that the
         temporaries stay in cache.
         """
         m = self.model
-        out = np.empty(bins.shape)
-        rows = max(1, _BLOCK_ELEMENTS // max(bins.shape[1], 1))
-        for a in range(0, bins.shape[0], rows):
-            index = m.bin_offsets + bins[a:a + rows]
-            start, span, mean, signed_std, low, high = (column.take(index) for column in m.bin_table)
+        n, d = bins.shape
+        out = np.empty((n, d))
+        g = INVERSE_CDF_SEGMENTS
+        first_segment = m.bin_offsets * g
+        rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
+        t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
+        segment_buffer = np.empty((min(rows, n), d), dtype=np.intp)
+        coef_buffer = np.empty((min(rows, n), d, 4))
+        for a in range(0, n, rows):
+            block_bins = bins[a:a + rows]
+            r = block_bins.shape[0]
+            t, segment, coef = t_buffer[:r], segment_buffer[:r], coef_buffer[:r]
+            np.multiply(u[a:a + rows], np.float32(g), out=t)  # exact in float32: g is a power of two
+            np.copyto(segment, t, casting="unsafe")  # floor (t >= 0)
+            np.minimum(segment, g - 1, out=segment)
+            np.subtract(t, segment, out=t, casting="unsafe")  # t in [0, 1): position within the segment
+            segment += first_segment
+            segment += np.multiply(block_bins, g, dtype=np.intp)
+            m.bin_cubic.take(segment, axis=0, out=coef)
             values = out[a:a + rows]
-            np.multiply(u[a:a + rows], span, out=values)
-            values += start
-            np.minimum(values, 1.0, out=values)  # start + u * span is in [0, 1] up to rounding
-            ndtri(values, out=values)
-            values *= signed_std
-            values += mean
-            np.maximum(values, low, out=values)
-            np.minimum(values, high, out=values)
-            if m.bin_integer.any():
-                cols = np.flatnonzero(m.bin_integer)
-                idx = index[:, cols]
-                values[:, cols] = np.clip(np.rint(values[:, cols]), m.bin_int_lo[idx], m.bin_int_hi[idx])
+            np.multiply(coef[..., 3], t, out=values)
+            values += coef[..., 2]
+            values *= t
+            values += coef[..., 1]
+            values *= t
+            values += coef[..., 0]
+        exact = np.flatnonzero(np.isnan(out))
+        if exact.size:
+            index = (bins.reshape(-1)[exact] + m.bin_offsets[exact % bins.shape[1]])
+            where = np.clip(u.reshape(-1)[exact].astype(float), _U_MARGIN, 1 - _U_MARGIN)
+            out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
+        integer = np.flatnonzero(m.bin_integer)
+        if integer.size:
+            idx = m.bin_offsets[integer] + bins[:, integer]
+            out[:, integer] = np.clip(np.rint(out[:, integer]), m.bin_int_lo[idx], m.bin_int_hi[idx])
         return out
 
     def _continuous_values(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:
