@@ -151,6 +151,13 @@ def write_results(path: Path, rows: list[dict[str, Any]], info: dict[str, str], 
     path.write_text("\n".join(parts))
 
 
+def _load_average() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run: few repeats, small sizes (< 1 min)")
@@ -175,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             limits = threadpool_limits(limits=args.blas_threads, user_api="blas")
         except ImportError:
             pass
+    load_before = _load_average()
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -197,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     info = machine_info()
+    info["load average (1, 5, 15 min) before / after the run"] = f"{load_before} / {_load_average()}"
     info["BLAS threads during the run"] = str(args.blas_threads) if args.blas_threads > 0 else "library default"
     if limits is not None:
         limits.restore_original_limits()
