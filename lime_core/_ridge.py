@@ -95,13 +95,15 @@ def weighted_moments(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Weigh
     weight_sum = float(weights.sum())
     x_mean = weighted_mean_rows(X, weights)
     y_mean = weights @ y2 / weight_sum
+    root = np.sqrt(weights)
     gram = np.zeros((X.shape[1], X.shape[1]))
     cross = np.zeros((X.shape[1], y2.shape[1]))
     for rows in row_blocks(X.shape[0]):
-        Xc = np.asarray(X[rows], dtype=float) - x_mean
-        wXc = Xc * weights[rows, None]
-        gram += Xc.T @ wXc
-        cross += wXc.T @ (y2[rows] - y_mean)
+        # rows scaled by sqrt(w): Xs' Xs is one symmetric rank-k update (BLAS syrk), half a product
+        Xs = np.subtract(X[rows], x_mean, dtype=float)
+        Xs *= root[rows, None]
+        gram += Xs.T @ Xs
+        cross += Xs.T @ ((y2[rows] - y_mean) * root[rows, None])
     y_ss = weights @ (y2 - y_mean) ** 2
     return WeightedMoments(x_mean, y_mean, gram, cross, y_ss, weight_sum)
 

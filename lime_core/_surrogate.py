@@ -123,7 +123,8 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
         local_pred = float(prediction[0])
         covariance = (None if std_error is None else
                       ridge_covariance(z[:, used], y, weights, coef, intercept, alpha, method=std_error,
-                                       residual=y - prediction))
+                                       residual=y - prediction, x_mean=moments.x_mean[used],
+                                       gram=moments.gram[np.ix_(used, used)]))
     else:
         coef, intercept, score, local_pred = _fit_regressor(model_regressor, np.asarray(z[:, used], dtype=float),
                                                             y, weights)

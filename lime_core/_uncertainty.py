@@ -59,7 +59,8 @@ def _inverse(matrix: np.ndarray) -> np.ndarray:
 
 def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np.ndarray,
                      intercept: float, alpha: float, *, method: str = "sandwich",
-                     residual: np.ndarray | None = None) -> np.ndarray:
+                     residual: np.ndarray | None = None, x_mean: np.ndarray | None = None,
+                     gram: np.ndarray | None = None) -> np.ndarray:
     """Covariance matrix of the weighted ridge coefficients (see the module docstring).
 
     Parameters
@@ -77,6 +78,11 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     method : {'sandwich', 'homoscedastic'}, default='sandwich'
     residual : ndarray of shape (n,), optional
         ``y - X @ coef - intercept`` when the caller has it already.
+    x_mean : ndarray of shape (p,), optional
+        The weighted column means of ``X``, when the caller has them already.
+    gram : ndarray of shape (p, p), optional
+        ``Xc' W Xc`` (``X`` centred on ``x_mean``), when the caller has it already
+        (e.g. from :func:`~lime_core._ridge.weighted_moments`); give it with ``x_mean``.
 
     Returns
     -------
@@ -107,16 +113,23 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
         raise ValueError(f"The 'std_error' parameter must be one of "
                          f"{', '.join(repr(m) for m in STD_ERROR_METHODS)}; got {method!r}.")
     weight_sum = float(weights.sum())
-    x_mean = weighted_mean_rows(X, weights)
+    known_gram = gram is not None and x_mean is not None
+    if x_mean is None:
+        x_mean = weighted_mean_rows(X, weights)
     if residual is None:
         residual = y - linear_prediction(X, np.arange(p), np.asarray(coef, dtype=float), intercept)
-    # one pass over blocks of rows: the bread's Gram matrix and the meat, never an n x p float copy
-    gram, middle = np.zeros((p, p)), np.zeros((p, p))
-    scale = weights ** 2 if method == "homoscedastic" else (weights * residual) ** 2
+    # one pass over blocks of rows: the bread's Gram matrix (unless given) and the meat, never an
+    # n x p float copy; rows scaled by sqrt(scale) make each product one symmetric update (syrk)
+    middle = np.zeros((p, p))
+    if not known_gram:
+        gram = np.zeros((p, p))
+    root = np.abs(weights) if method == "homoscedastic" else np.abs(weights * residual)
     for rows in row_blocks(n):
-        Xc = np.asarray(X[rows], dtype=float) - x_mean
-        gram += Xc.T @ (Xc * weights[rows, None])
-        middle += Xc.T @ (Xc * scale[rows, None])
+        Xc = np.subtract(X[rows], x_mean, dtype=float)
+        if not known_gram:
+            gram += Xc.T @ (Xc * weights[rows, None])
+        Xc *= root[rows, None]
+        middle += Xc.T @ Xc
     bread = _inverse(gram + alpha * np.eye(p))
     if method == "homoscedastic":
         dof = weight_sum - float(weights @ weights) / weight_sum - float(np.trace(bread @ middle))

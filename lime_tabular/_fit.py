@@ -32,12 +32,10 @@ _SMALL_STATES = 24
 #: Values per row block in vectorised loops (temporaries of a few hundred KB stay in cache).
 _BLOCK_ELEMENTS = 32768
 #: Segments per bin of the within-bin inverse-CDF table (a power of two: ``u * SEGMENTS`` is exact).
-INVERSE_CDF_SEGMENTS = 512
-#: A table segment is used only if it is within this share of the bin's standard deviation of
-#: the exact inverse CDF (checked at fit time); other segments are computed exactly.
+INVERSE_CDF_SEGMENTS = 256
+#: A table segment is used only if its error bound is within this share of the bin's standard
+#: deviation; draws on other segments are computed exactly.
 INVERSE_CDF_TOLERANCE = 1e-6
-#: Points per segment where the cubic is checked against the exact inverse CDF.
-_CHECK_POINTS = 8
 
 
 @dataclass
@@ -70,7 +68,6 @@ class TableModel:
     bin_int_hi: np.ndarray
     bin_integer: np.ndarray
     bin_table: np.ndarray
-    bin_cubic: np.ndarray
     cat_pos: np.ndarray
     cat_cols: np.ndarray
     group_pos: list[int]
@@ -84,6 +81,22 @@ class TableModel:
     scaler_scale: np.ndarray
     discretizer: BaseDiscretizer | None
     group_names: dict[int, list[str]] = field(default_factory=dict)
+    _cubic: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def bin_cubic(self) -> np.ndarray:
+        """The within-bin inverse-CDF table (:func:`inverse_cdf_table`), built on first use.
+
+        Not pickled (a few MB for hundreds of columns): rebuilt from ``bin_table``.
+        """
+        if self._cubic is None:
+            self._cubic = inverse_cdf_table(*self.bin_table)
+        return self._cubic
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cubic"] = None
+        return state
 
     @property
     def num_features(self) -> int:
@@ -291,7 +304,6 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
         bin_offsets=offsets, bin_mean=means, bin_std=stds, bin_lo=los, bin_hi=his,
         bin_int_lo=int_lo, bin_int_hi=int_hi, bin_integer=integer,
         bin_table=np.vstack([quantile_start, quantile_span, means, signed_std, los, his]),
-        bin_cubic=inverse_cdf_table(quantile_start, quantile_span, means, signed_std, los, his),
         cat_pos=np.asarray(cat_pos, dtype=np.intp), cat_cols=np.asarray(cat_cols, dtype=np.intp),
         group_pos=group_pos, group_tables=group_tables,
         cont_ids=np.asarray(cont_ids, dtype=np.intp), cont_cols=cont_cols_arr,
@@ -362,11 +374,15 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
 
     Segment ``k`` of bin ``b`` is row ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
     ``(c0, c1, c2, c3)`` of the cubic Hermite interpolant in ``t = u * SEGMENTS - k``
-    (values and exact derivatives at both ends). A segment whose cubic is off the
-    exact value by more than half of ``INVERSE_CDF_TOLERANCE`` bin standard deviations
-    at any of ``_CHECK_POINTS`` points, or that comes within ten tolerances of the bin's
-    bounds (so a cubic never leaves the bin), is all NaN: those draws (the steep
-    tails of a bin) are computed exactly.
+    (values and exact derivatives at both ends). The value is
+    ``x(u) = mean + signed_std * Q(start + u * span)`` with ``Q`` the inverse normal
+    CDF, so the interpolation error is at most ``h**4 / 384 * max |x_4|`` with
+    ``h = 1 / SEGMENTS`` and the fourth derivative
+    ``x_4 = signed_std * span**4 * z (7 + 6 z**2) / phi(z)**4``, largest at the segment
+    end with the larger ``|z|``. A segment whose bound exceeds ``INVERSE_CDF_TOLERANCE``
+    bin standard deviations, or that comes within ten tolerances of the bin's bounds
+    (so a cubic never leaves the bin), is all NaN: those draws (the steep tails of a
+    bin) are computed exactly.
 
     Returns
     -------
@@ -376,33 +392,36 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
     --------
     >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
     >>> table = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
-    >>> table.shape, bool(np.isnan(table[0]).all()), bool(np.isfinite(table[256]).all())
-    ((512, 4), True, True)
+    >>> table.shape, bool(np.isnan(table[0]).all()), bool(np.isfinite(table[128]).all())
+    ((256, 4), True, True)
     """
+    columns = [np.asarray(a, dtype=float) for a in (start, span, mean, signed_std, low, high)]
+    chunk = 64  # bins at a time: temporaries of ~130 KB each
+    return np.concatenate([_cubic_segments(*(c[a:a + chunk, None] for c in columns))
+                           for a in range(0, columns[0].size, chunk)] or [np.zeros((0, 4))])
+
+
+def _cubic_segments(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signed_std: np.ndarray,
+                    low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """:func:`inverse_cdf_table` of a few bins (arguments of shape (bins, 1))."""
     g = INVERSE_CDF_SEGMENTS
-    table = np.full((start.size, g, 4), np.nan)
     nodes = np.arange(g + 1) / g
-    checks = (np.arange(g)[:, None] + (np.arange(_CHECK_POINTS) + 0.5) / _CHECK_POINTS).ravel() / g
-    t = ((np.arange(_CHECK_POINTS) + 0.5) / _CHECK_POINTS)[None, :]
-    for b in range(start.size):  # one bin at a time: fit-time work, temporaries of a few KB
-        args = (start[b], span[b], mean[b], signed_std[b], low[b], high[b])
-        if not np.all(np.isfinite(args)):
-            continue
-        value = truncated_inverse_cdf(nodes, *args)
-        with np.errstate(all="ignore"):
-            z = ndtri(np.minimum(start[b] + nodes * span[b], 1.0))
-            slope = signed_std[b] * span[b] * np.sqrt(2 * np.pi) * np.exp(0.5 * z * z) / g
-            p0, p1, m0, m1 = value[:-1], value[1:], slope[:-1], slope[1:]
-            coef = np.column_stack([p0, m0, 3 * (p1 - p0) - 2 * m0 - m1, 2 * (p0 - p1) + m0 + m1])
-            cubic = coef[:, :1] + t * (coef[:, 1:2] + t * (coef[:, 2:3] + t * coef[:, 3:4]))
-            exact = truncated_inverse_cdf(checks, *args).reshape(g, _CHECK_POINTS)
-            tol = INVERSE_CDF_TOLERANCE * abs(signed_std[b])
-            inside = (np.minimum(p0, p1) - low[b] > 10 * tol) & (high[b] - np.maximum(p0, p1) > 10 * tol)
-            # half the tolerance at the check points leaves room for the error between them
-            good = inside & np.all(np.abs(cubic - exact) <= tol / 2, axis=1) & np.all(np.isfinite(coef), axis=1)
-        if low[b] == high[b]:  # a one-value bin: every draw is that value
-            coef, good = np.tile([low[b], 0.0, 0.0, 0.0], (g, 1)), np.ones(g, dtype=bool)
-        table[b, good] = coef[good]
+    with np.errstate(all="ignore"):
+        value = truncated_inverse_cdf(nodes, start, span, mean, signed_std, low, high)
+        z = ndtri(np.minimum(start + nodes * span, 1.0))
+        density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+        slope = signed_std * span / density / g
+        p0, p1, m0, m1 = value[:, :-1], value[:, 1:], slope[:, :-1], slope[:, 1:]
+        table = np.stack([p0, m0, 3 * (p1 - p0) - 2 * m0 - m1, 2 * (p0 - p1) + m0 + m1], axis=-1)
+        fourth = np.abs(z * (7 + 6 * z * z)) / density ** 4
+        bound = span ** 4 * np.maximum(fourth[:, :-1], fourth[:, 1:]) / (384.0 * g ** 4)  # in bin stds
+        tol = INVERSE_CDF_TOLERANCE * np.abs(signed_std)
+        inside = (np.minimum(p0, p1) - low > 10 * tol) & (high - np.maximum(p0, p1) > 10 * tol)
+        good = inside & (bound <= INVERSE_CDF_TOLERANCE) & np.all(np.isfinite(table), axis=-1)
+    table[~good] = np.nan
+    single = (low == high)[:, 0] & np.isfinite(low[:, 0])  # a one-value bin: every draw is that value
+    table[single] = 0.0
+    table[single, :, 0] = low[single]
     return table.reshape(-1, 4)
 
 
