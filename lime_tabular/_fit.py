@@ -110,18 +110,23 @@ class TableModel:
 
     def draw_states(self, u: np.ndarray, cum_small: np.ndarray | None = None,
                     cum_large: list[np.ndarray] | None = None) -> np.ndarray:
-        """Inverse-CDF draws: uniform ``u`` (n, S) -> state indices (n, S), vectorised."""
+        """Inverse-CDF draws: uniform ``u`` (n, S) in [0, 1) -> state indices (n, S), vectorised."""
         cum_small = self.cum_small if cum_small is None else cum_small
         states = np.zeros(u.shape, dtype=self.state_dtype)
         if self.small.size:
             everything = self.small.size == u.shape[1]
+            # a threshold at 1 or above for every feature (missing and unseen states of complete
+            # data, padding) is never reached by u < 1: skipping it changes no state
+            thresholds = [cum_small[:, k] for k in range(cum_small.shape[1]) if np.any(cum_small[:, k] < 1.0)]
             rows = max(1, _BLOCK_ELEMENTS // self.small.size)
+            shape = (min(rows, u.shape[0]), self.small.size)
+            acc_buffer, above_buffer = np.empty(shape, dtype=np.int8), np.empty(shape, dtype=bool)
             for a in range(0, u.shape[0], rows):  # row blocks: temporaries stay in cache
                 us = u[a:a + rows] if everything else u[a:a + rows, self.small]
-                acc = np.zeros(us.shape, dtype=np.int8)
-                above = np.empty(us.shape, dtype=bool)
-                for k in range(cum_small.shape[1]):
-                    np.greater_equal(us, cum_small[:, k], out=above)
+                acc, above = acc_buffer[:us.shape[0]], above_buffer[:us.shape[0]]
+                acc.fill(0)
+                for threshold in thresholds:
+                    np.greater_equal(us, threshold, out=above)
                     acc += above.view(np.int8)
                 if everything:
                     states[a:a + rows] = acc

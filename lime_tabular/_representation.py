@@ -84,7 +84,7 @@ class TabularRepresentation:
     ['-0.01 < a <= 0.59', '-0.59 < b <= 0.10']
     >>> hood = rep.sample(4, np.random.default_rng(0))
     >>> hood.interpretable[0].tolist(), hood.model_input(0, 1)[0].tolist() == X[0].tolist()
-    ([1.0, 1.0], True)
+    ([1, 1], True)
     """
 
     def __init__(self, model: TableModel, encoded_row: np.ndarray, raw_row: list[Any], *,
@@ -195,7 +195,7 @@ class TabularRepresentation:
             the black box takes, batch by batch.
         """
         m, n = self.model, num_samples
-        states = m.draw_states(self._uniform(rng, n, len(m.state_ids), np.float32))
+        states = self._draw_states(rng, n)
         states[0] = self._row_states
         within = self._uniform(rng, n, m.bin_pos.size, np.float32)  # kept off 0 and 1 where used exactly
         c = m.cont_ids.size
@@ -207,7 +207,7 @@ class TabularRepresentation:
 
         if m.state_ids.size == m.num_features:  # every feature is a state feature (lime's default)
             same = states == self._row_states
-            z = same.astype(float)
+            z = same.view(np.int8)  # 0/1 without a float copy: the core fits z' in row blocks
             if self.distance_metric == "euclidean":  # binary z' and x' = 1: d = sqrt(#features that differ)
                 distances = np.sqrt(m.num_features - np.count_nonzero(same, axis=1).astype(float))
                 return Neighborhood(z, distances, functools.partial(self._model_input, draws))
@@ -219,6 +219,21 @@ class TabularRepresentation:
             z[0, m.cont_ids] = self.row_scaled[m.cont_ids]
         distances = self._distances(z)
         return Neighborhood(z, distances, functools.partial(self._model_input, draws))
+
+    def _draw_states(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """State indices of ``n`` samples; the uniforms are drawn a block of rows at a time.
+
+        ``rng.random`` fills an array in order, so blocks give the same numbers as one call
+        (a Latin hypercube is drawn whole) while the uniforms never exist all at once.
+        """
+        m, s = self.model, len(self.model.state_ids)
+        if self.sampling_method == "lhs":
+            return m.draw_states(self._uniform(rng, n, s, np.float32))
+        states = np.empty((n, s), dtype=m.state_dtype)
+        rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
+        for a in range(0, n, rows):
+            states[a:a + rows] = m.draw_states(rng.random((min(rows, n - a), s), dtype=np.float32))
+        return states
 
     def _scaled_continuous(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:
         m = self.model
@@ -285,16 +300,18 @@ class TabularRepresentation:
         first_segment = m.bin_offsets * g
         rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
         t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
+        t64_buffer = np.empty((min(rows, n), d))
         segment_buffer = np.empty((min(rows, n), d), dtype=np.intp)
         coef_buffer = np.empty((min(rows, n), d, 4))
         for a in range(0, n, rows):
             block_bins = bins[a:a + rows]
             r = block_bins.shape[0]
-            t, segment, coef = t_buffer[:r], segment_buffer[:r], coef_buffer[:r]
-            np.multiply(u[a:a + rows], np.float32(g), out=t)  # exact in float32: g is a power of two
-            np.copyto(segment, t, casting="unsafe")  # floor (t >= 0)
+            t32, t, segment, coef = t_buffer[:r], t64_buffer[:r], segment_buffer[:r], coef_buffer[:r]
+            np.multiply(u[a:a + rows], np.float32(g), out=t32)  # exact in float32: g is a power of two
+            np.copyto(segment, t32, casting="unsafe")  # floor (t >= 0)
             np.minimum(segment, g - 1, out=segment)
-            np.subtract(t, segment, out=t, casting="unsafe")  # t in [0, 1): position within the segment
+            np.subtract(t32, segment, out=t32, casting="unsafe")  # in [0, 1): position within the segment
+            np.copyto(t, t32)  # float64 once, so the cubic below runs without mixed-type casts
             segment += first_segment
             segment += np.multiply(block_bins, g, dtype=np.intp)
             m.bin_cubic.take(segment, axis=0, out=coef)
