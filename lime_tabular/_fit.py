@@ -85,12 +85,13 @@ class TableModel:
 
     @property
     def bin_cubic(self) -> np.ndarray:
-        """The within-bin inverse-CDF table (:func:`inverse_cdf_table`), built on first use.
+        """The within-bin inverse-CDF table (:func:`inverse_cdf_table`, transposed to
+        (4, n_segments): one coefficient contiguous), built on first use.
 
         Not pickled (a few MB for hundreds of columns): rebuilt from ``bin_table``.
         """
         if self._cubic is None:
-            self._cubic = inverse_cdf_table(*self.bin_table)
+            self._cubic = np.ascontiguousarray(inverse_cdf_table(*self.bin_table).T)
         return self._cubic
 
     def __getstate__(self) -> dict[str, Any]:

@@ -298,11 +298,12 @@ class TabularRepresentation:
         out = np.empty((n, d))
         g = INVERSE_CDF_SEGMENTS
         first_segment = m.bin_offsets * g
+        cubic = m.bin_cubic  # (4, n_bins * g): c0, c1, c2, c3 of every segment
         rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
         t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
         t64_buffer = np.empty((min(rows, n), d))
         segment_buffer = np.empty((min(rows, n), d), dtype=np.intp)
-        coef_buffer = np.empty((min(rows, n), d, 4))
+        coef_buffer = np.empty((min(rows, n), d))
         for a in range(0, n, rows):
             block_bins = bins[a:a + rows]
             r = block_bins.shape[0]
@@ -314,14 +315,13 @@ class TabularRepresentation:
             np.copyto(t, t32)  # float64 once, so the cubic below runs without mixed-type casts
             segment += first_segment
             segment += np.multiply(block_bins, g, dtype=np.intp)
-            m.bin_cubic.take(segment, axis=0, out=coef)
             values = out[a:a + rows]
-            np.multiply(coef[..., 3], t, out=values)
-            values += coef[..., 2]
-            values *= t
-            values += coef[..., 1]
-            values *= t
-            values += coef[..., 0]
+            cubic[3].take(segment, out=coef)  # one coefficient at a time: a small buffer, reused
+            np.multiply(coef, t, out=values)
+            for c in (2, 1):
+                values += cubic[c].take(segment, out=coef)
+                values *= t
+            values += cubic[0].take(segment, out=coef)
         exact = np.flatnonzero(np.isnan(out))
         if exact.size:
             index = (bins.reshape(-1)[exact] + m.bin_offsets[exact % bins.shape[1]])
