@@ -34,7 +34,7 @@ __all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
 SAMPLING_METHODS = ("gaussian", "lhs")
 #: Uniform draws are kept this far inside (0, 1) so the inverse normal CDF stays finite.
 _U_MARGIN = 1e-7
-#: Values per block of the within-bin table look-up (its 32-byte records per value stay in cache).
+#: Values per block of the within-bin table look-up (its reused buffers, ~64 KB each, stay in cache).
 _TABLE_BLOCK_ELEMENTS = 8192
 
 
