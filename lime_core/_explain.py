@@ -42,6 +42,7 @@ from ._kernels import DistanceKernel, ExponentialKernel, check_kernel_weights
 from ._numerics import single_threaded_blas
 from ._representation import Neighborhood, Representation
 from ._shapley import MAX_ENUMERATED_FEATURES, CoalitionSampler, ShapleyKernel, fit_shapley
+from ._ridge import weighted_moments_many
 from ._surrogate import fit_surrogate
 from ._uncertainty import STD_ERROR_METHODS
 from .validation import check_int, check_option, check_positive_float, check_random_state, spawn_seed
@@ -304,8 +305,12 @@ def _fit_labels(z: np.ndarray, weights: np.ndarray, targets: _Targets, holdout: 
     """One surrogate per label, its fidelity, and the per-label values of the Explanation."""
     values: dict[str, Any] = {"local_exp": {}, "intercept": {}, "score": {}, "local_pred": {},
                               "std_err": {}, "fidelity": {}}
-    for label, column in zip(targets.labels, targets.columns):
-        result = fit(z, targets.scores[:, column], weights, **fit_options)
+    shared = None  # with several labels, one pass over z' gives every label's moments
+    if fit is fit_surrogate and fit_options.get("model_regressor") is None and len(targets.columns) > 1:
+        shared = weighted_moments_many(z, [targets.scores[:, column] for column in targets.columns], weights)
+    for i, (label, column) in enumerate(zip(targets.labels, targets.columns)):
+        options = fit_options if shared is None else dict(fit_options, moments=shared[i])
+        result = fit(z, targets.scores[:, column], weights, **options)
         record = (fidelity_record(None, None, None, weights) if holdout is None else
                   fidelity_record(result.predict(holdout.z), holdout.scores[:, column], holdout.weights, weights))
         keys = [(label, 1.0)] if mode == "classification" else [(REGRESSION_LABEL, 1.0), (0, -1.0)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-__all__ = ["WeightedMoments", "weighted_moments", "weighted_mean_rows", "linear_prediction", "row_blocks",
+__all__ = ["WeightedMoments", "weighted_moments", "weighted_moments_many", "weighted_mean_rows", "linear_prediction", "row_blocks",
            "solve_ridge", "weighted_r2"]
 
 
@@ -89,23 +89,39 @@ def weighted_moments(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Weigh
     >>> m.x_mean.tolist(), m.cross.ravel().tolist()
     ([0.5], [1.0])
     """
-    y = np.asarray(y, dtype=float)
-    y2 = y.reshape(len(y), -1)
+    return weighted_moments_many(X, [y], weights)[0]
+
+
+def weighted_moments_many(X: np.ndarray, ys: list[np.ndarray], weights: np.ndarray) -> list[WeightedMoments]:
+    """:func:`weighted_moments` of ``X`` with each of ``ys``, in one pass over ``X``.
+
+    The Gram matrix is computed once; each target's moments are bit for bit those of
+    ``weighted_moments(X, y, weights)``.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [3.0]])
+    >>> a, b = weighted_moments_many(X, [X[:, 0], 2 * X[:, 0]], np.ones(3))
+    >>> a.gram is b.gram, b.cross.ravel().tolist() == (2 * a.cross).ravel().tolist()
+    (True, True)
+    """
+    y2s = [np.asarray(y, dtype=float).reshape(len(y), -1) for y in ys]
     weights = np.asarray(weights, dtype=float)
     weight_sum = float(weights.sum())
     x_mean = weighted_mean_rows(X, weights)
-    y_mean = weights @ y2 / weight_sum
+    y_means = [weights @ y2 / weight_sum for y2 in y2s]
     root = np.sqrt(weights)
     gram = np.zeros((X.shape[1], X.shape[1]))
-    cross = np.zeros((X.shape[1], y2.shape[1]))
+    crosses = [np.zeros((X.shape[1], y2.shape[1])) for y2 in y2s]
     for rows in row_blocks(X.shape[0]):
         # rows scaled by sqrt(w): Xs' Xs is one symmetric rank-k update (BLAS syrk), half a product
         Xs = np.subtract(X[rows], x_mean, dtype=float)
         Xs *= root[rows, None]
         gram += Xs.T @ Xs
-        cross += Xs.T @ ((y2[rows] - y_mean) * root[rows, None])
-    y_ss = weights @ (y2 - y_mean) ** 2
-    return WeightedMoments(x_mean, y_mean, gram, cross, y_ss, weight_sum)
+        for cross, y2, y_mean in zip(crosses, y2s, y_means):
+            cross += Xs.T @ ((y2[rows] - y_mean) * root[rows, None])
+    return [WeightedMoments(x_mean, y_mean, gram, cross, weights @ (y2 - y_mean) ** 2, weight_sum)
+            for y2, y_mean, cross in zip(y2s, y_means, crosses)]
 
 
 def linear_prediction(X: np.ndarray, columns: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray:

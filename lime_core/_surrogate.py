@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._feature_selection import select_features
-from ._ridge import linear_prediction, solve_ridge, weighted_moments, weighted_r2
+from ._ridge import WeightedMoments, linear_prediction, solve_ridge, weighted_moments, weighted_r2
 from ._uncertainty import ridge_covariance
 
 __all__ = ["SurrogateFit", "fit_surrogate"]
@@ -73,7 +73,8 @@ def _fit_regressor(model_regressor: Any, z: np.ndarray, y: np.ndarray, weights: 
 
 def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_features: int,
                   feature_selection: str = "auto", alpha: float = 1.0,
-                  model_regressor: Any = None, std_error: str | None = "sandwich") -> SurrogateFit:
+                  model_regressor: Any = None, std_error: str | None = "sandwich",
+                  moments: WeightedMoments | None = None) -> SurrogateFit:
     """Select ``num_features`` columns of ``z`` and fit the weighted surrogate on them.
 
     Parameters
@@ -94,6 +95,9 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
     std_error : {'sandwich', 'homoscedastic'} or None, default='sandwich'
         How to estimate the weights' standard errors (see
         :func:`~lime_core._uncertainty.ridge_covariance`); ``None`` skips them.
+    moments : WeightedMoments, optional
+        ``weighted_moments(z, y, weights)`` when the caller has it already (e.g. from
+        :func:`~lime_core._ridge.weighted_moments_many`: one pass over ``z'`` for every label).
 
     Returns
     -------
@@ -112,7 +116,8 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
     if z.dtype.kind not in "biuf":
         z = z.astype(float)
     y = np.asarray(y, dtype=float)
-    moments = weighted_moments(z, y, weights)
+    if moments is None:
+        moments = weighted_moments(z, y, weights)
     used = np.asarray(select_features(moments, np.asarray(z[0], dtype=float), num_features,
                                       feature_selection, len(y)), dtype=int)
     if model_regressor is None:
