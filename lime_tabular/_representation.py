@@ -311,8 +311,7 @@ class TabularRepresentation:
             np.multiply(u[a:a + rows], np.float32(g), out=t32)  # exact in float32: g is a power of two
             np.copyto(segment, t32, casting="unsafe")  # floor (t >= 0)
             np.minimum(segment, g - 1, out=segment)
-            np.subtract(t32, segment, out=t32, casting="unsafe")  # in [0, 1): position within the segment
-            np.copyto(t, t32)  # float64 once, so the cubic below runs without mixed-type casts
+            np.subtract(t32, segment, out=t)  # position within the segment, [0, 1), exact in float64
             segment += first_segment
             segment += np.multiply(block_bins, g, dtype=np.intp)
             values = out[a:a + rows]
