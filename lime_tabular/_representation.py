@@ -255,6 +255,12 @@ class TabularRepresentation:
 
     def _model_input(self, draws: _Draws, start: int, stop: int) -> Any:
         matrix = self._encoded(draws, slice(start, stop))
+        codec = self.model.codec
+        if start == 0 and stop > 0 and not codec.is_frame:
+            # an array: row 0 is the instance as given, with no (rows x columns) mask
+            out = codec.decode(matrix, copy=False)
+            out[0] = np.asarray(self.raw_row, dtype=float)
+            return out
         keep = None
         if start == 0:
             keep = np.zeros(matrix.shape, dtype=bool)
