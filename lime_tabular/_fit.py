@@ -85,13 +85,12 @@ class TableModel:
 
     @property
     def bin_cubic(self) -> np.ndarray:
-        """The within-bin inverse-CDF table (:func:`inverse_cdf_table`, transposed to
-        (4, n_segments): one coefficient contiguous), built on first use.
+        """The within-bin inverse-CDF table (:func:`inverse_cdf_table`), built on first use.
 
         Not pickled (a few MB for hundreds of columns): rebuilt from ``bin_table``.
         """
         if self._cubic is None:
-            self._cubic = np.ascontiguousarray(inverse_cdf_table(*self.bin_table).T)
+            self._cubic = inverse_cdf_table(*self.bin_table)
         return self._cubic
 
     def __getstate__(self) -> dict[str, Any]:
@@ -378,8 +377,8 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
                       low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Per bin, a piecewise cubic of the within-bin inverse CDF: ``SEGMENTS`` segments of ``u``.
 
-    Segment ``k`` of bin ``b`` is row ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
-    ``(c0, c1, c2, c3)`` of the cubic Hermite interpolant in ``t = u * SEGMENTS - k``
+    Segment ``k`` of bin ``b`` is column ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
+    ``(c0, c1, c2, c3)`` (rows) of the cubic Hermite interpolant in ``t = u * SEGMENTS - k``
     (values and exact derivatives at both ends). The value is
     ``x(u) = mean + signed_std * Q(start + u * span)`` with ``Q`` the inverse normal
     CDF, so the interpolation error is at most ``h**4 / 384 * max |x_4|`` with
@@ -392,19 +391,24 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
 
     Returns
     -------
-    ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS, 4)
+    ndarray of shape (4, n_bins * INVERSE_CDF_SEGMENTS)
+        One coefficient per row, so that a look-up reads contiguous values.
 
     Examples
     --------
     >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
     >>> table = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
-    >>> table.shape, bool(np.isnan(table[0]).all()), bool(np.isfinite(table[128]).all())
-    ((256, 4), True, True)
+    >>> table.shape, bool(np.isnan(table[:, 0]).all()), bool(np.isfinite(table[:, 128]).all())
+    ((4, 256), True, True)
     """
     columns = [np.asarray(a, dtype=float) for a in (start, span, mean, signed_std, low, high)]
+    g = INVERSE_CDF_SEGMENTS
+    table = np.empty((4, columns[0].size * g))  # filled in place: no concatenated or transposed copy
     chunk = 64  # bins at a time: temporaries of ~130 KB each
-    return np.concatenate([_cubic_segments(*(c[a:a + chunk, None] for c in columns))
-                           for a in range(0, columns[0].size, chunk)] or [np.zeros((0, 4))])
+    for a in range(0, columns[0].size, chunk):
+        part = _cubic_segments(*(c[a:a + chunk, None] for c in columns))
+        table[:, a * g:a * g + part.shape[0]] = part.T
+    return table
 
 
 def _cubic_segments(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signed_std: np.ndarray,
