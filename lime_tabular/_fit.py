@@ -36,6 +36,9 @@ INVERSE_CDF_SEGMENTS = 256
 #: A table segment is used only if its error bound is within this share of the bin's standard
 #: deviation; draws on other segments are computed exactly.
 INVERSE_CDF_TOLERANCE = 1e-6
+#: Largest table (32 bytes per segment, ~49 KB per quartile-binned column): wider tables draw
+#: every within-bin value exactly instead.
+MAX_INVERSE_CDF_TABLE_BYTES = 32 * 2**20
 
 
 @dataclass
@@ -84,12 +87,14 @@ class TableModel:
     _cubic: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
-    def bin_cubic(self) -> np.ndarray:
+    def bin_cubic(self) -> np.ndarray | None:
         """The within-bin inverse-CDF table (:func:`inverse_cdf_table`), built on first use.
 
-        Not pickled (a few MB for hundreds of columns): rebuilt from ``bin_table``.
+        ``None`` when it would exceed ``MAX_INVERSE_CDF_TABLE_BYTES`` (every draw is then
+        exact). Not pickled (a few MB for hundreds of columns): rebuilt from ``bin_table``.
         """
-        if self._cubic is None:
+        size = 32 * INVERSE_CDF_SEGMENTS * self.bin_table.shape[1]
+        if self._cubic is None and size <= MAX_INVERSE_CDF_TABLE_BYTES:
             self._cubic = inverse_cdf_table(*self.bin_table)
         return self._cubic
 

@@ -301,10 +301,12 @@ class TabularRepresentation:
         """
         m = self.model
         n, d = bins.shape
+        cubic = m.bin_cubic  # (4, n_bins * g): c0, c1, c2, c3 of every segment
+        if cubic is None:  # a very wide table: every draw exact
+            return self._within_bins_exact(bins, u)
         out = np.empty((n, d))
         g = INVERSE_CDF_SEGMENTS
         first_segment = m.bin_offsets * g
-        cubic = m.bin_cubic  # (4, n_bins * g): c0, c1, c2, c3 of every segment
         rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
         t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
         t64_buffer = np.empty((min(rows, n), d))
@@ -332,6 +334,21 @@ class TabularRepresentation:
             index = (bins.reshape(-1)[exact] + m.bin_offsets[exact % bins.shape[1]])
             where = np.clip(u.reshape(-1)[exact].astype(float), _U_MARGIN, 1 - _U_MARGIN)
             out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
+        return self._round_integers(out, bins)
+
+    def _within_bins_exact(self, bins: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """:meth:`_within_bins` without the table: ``ndtri`` for every value, a block of rows at a time."""
+        m = self.model
+        out = np.empty(bins.shape)
+        rows = max(1, _TABLE_BLOCK_ELEMENTS // max(bins.shape[1], 1))
+        for a in range(0, bins.shape[0], rows):
+            where = np.clip(u[a:a + rows].astype(float), _U_MARGIN, 1 - _U_MARGIN)
+            out[a:a + rows] = truncated_inverse_cdf(where, *m.bin_table[:, m.bin_offsets + bins[a:a + rows]])
+        return self._round_integers(out, bins)
+
+    def _round_integers(self, out: np.ndarray, bins: np.ndarray) -> np.ndarray:
+        """Integer columns: round within-bin values and keep them inside their bin's integers."""
+        m = self.model
         integer = np.flatnonzero(m.bin_integer)
         if integer.size:
             idx = m.bin_offsets[integer] + bins[:, integer]

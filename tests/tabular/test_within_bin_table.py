@@ -56,3 +56,19 @@ def test_within_bin_draws_are_identical_whatever_the_row_blocks():
     whole = hood.model_input(0, 3000)
     parts = np.vstack([hood.model_input(a, min(a + 700, 3000)) for a in range(0, 3000, 700)])
     np.testing.assert_array_equal(whole, parts)
+
+
+def test_a_table_too_wide_for_the_inverse_cdf_table_draws_exactly(monkeypatch):
+    import lime_tabular._fit as fit
+
+    data = load_breast_cancer().data
+    rep = LimeTabularExplainer(data, random_state=0).representation(data[3])
+    hood = rep.sample(500, np.random.default_rng(0))
+    with_table = hood.model_input(0, 500)
+    monkeypatch.setattr(fit, "MAX_INVERSE_CDF_TABLE_BYTES", 0)
+    rep = LimeTabularExplainer(data, random_state=0).representation(data[3])
+    assert rep.model.bin_cubic is None
+    exact = rep.sample(500, np.random.default_rng(0)).model_input(0, 500)
+    stds = np.abs(rep.model.bin_table[3][rep.model.bin_offsets + hood.model_input.args[0].states[1:]])
+    assert np.max(np.abs(exact[1:] - with_table[1:]) / stds) <= MAX_ERROR_IN_BIN_STDS
+    np.testing.assert_array_equal(exact[0], with_table[0])
