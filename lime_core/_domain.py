@@ -116,12 +116,15 @@ class FeatureNamesMapper(DomainMapper):
         self.feature_values = None if feature_values is None else [str(v) for v in feature_values]
 
     def feature_name(self, feature_id: int) -> str:
+        """The name of feature ``feature_id``."""
         return self.feature_names[feature_id]
 
     def map_exp_ids(self, exp: Sequence[tuple[int, float]], **kwargs: Any) -> list[tuple[Any, float]]:
+        """``[(feature_id, weight), ...]`` -> ``[(feature name, weight), ...]``."""
         return [(self.feature_names[i], w) for i, w in exp]
 
     def to_dict(self) -> dict[str, Any]:
+        """The names and values as JSON-ready data, with ``kind``."""
         return {"kind": self.kind, "feature_names": self.feature_names,
                 "feature_values": self.feature_values}
 

@@ -62,6 +62,7 @@ class TableDomainMapper(DomainMapper):
             else self.exp_feature_names
 
     def feature_name(self, feature_id: int) -> str:
+        """The condition shown for feature ``feature_id`` (e.g. ``0.50 < x <= 1.20``)."""
         return self.names[feature_id]
 
     def map_exp_ids(self, exp: Sequence[tuple[int, float]], **kwargs: Any) -> list[tuple[Any, float]]:
@@ -84,6 +85,7 @@ class TableDomainMapper(DomainMapper):
                 f"{json.dumps(rows, ensure_ascii=False)}, {label}, {div_name});\n        ")
 
     def to_dict(self) -> dict[str, Any]:
+        """The mapper as JSON-ready data, with ``kind``."""
         return {"kind": self.kind, "feature_names": self.exp_feature_names,
                 "feature_values": self.feature_values, "scaled_row": self.scaled_row.tolist(),
                 "categorical_features": self.categorical_features,

@@ -37,6 +37,7 @@ class TextDomainMapper(DomainMapper):
         self.indexed_string = indexed_string
 
     def feature_name(self, feature_id: int) -> str:
+        """The word (or character) behind feature ``feature_id``."""
         return self.indexed_string.word(feature_id)
 
     def map_exp_ids(self, exp: Sequence[tuple[int, float]], positions: bool = False,
@@ -56,6 +57,7 @@ class TextDomainMapper(DomainMapper):
         return [(text.word(i), w) for i, w in exp]
 
     def to_dict(self) -> dict[str, Any]:
+        """The indexed text as JSON-ready data, with ``kind``."""
         text = self.indexed_string
         return {"kind": self.kind, "text": text.raw, "token_spans": text.token_spans.tolist(),
                 "bow": text.bow, "mask_string": text.mask_string,
