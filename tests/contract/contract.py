@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from lime_core import Neighborhood
+from lime_core._model_input import concat_batches, take_rows
 
 
 def default_equal(a: Any, b: Any) -> bool:
@@ -25,22 +26,8 @@ def default_equal(a: Any, b: Any) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
 
-def default_concat(batches: list[Any]) -> Any:
-    """Join model-input batches back into one (arrays, lists or DataFrames)."""
-    first = batches[0]
-    if hasattr(first, "iloc"):
-        import pandas as pd
-        return pd.concat(batches, ignore_index=True)
-    if isinstance(first, list):
-        return [row for batch in batches for row in batch]
-    return np.concatenate([np.asarray(b) for b in batches], axis=0)
-
-
-def default_rows(batch: Any, start: int, stop: int) -> Any:
-    """Rows ``[start, stop)`` of a batch."""
-    if hasattr(batch, "iloc"):
-        return batch.iloc[start:stop].reset_index(drop=True)
-    return batch[start:stop]
+default_concat = concat_batches
+default_rows = take_rows
 
 
 @dataclass
