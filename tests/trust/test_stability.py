@@ -11,7 +11,7 @@ from tests.trust.toys import Masks, logistic, peak_series, series_detector
 
 
 class WindowsExplainer:
-    """A plugin-style explainer following the BRIEF convention (keyword-only random_state)."""
+    """A plugin-style explainer: explain_instance takes a keyword-only random_state, as every plugin does."""
 
     def __init__(self, num_windows=6, random_state=None):
         self.num_windows = num_windows
