@@ -247,10 +247,10 @@ def auto_rows(modality: str, case: str, j5: float, j10: float, rows_used: float,
 
 
 def optional_import(name: str) -> Any:
-    """Import a Limelight plugin, or None if it has not landed (or fails to import)."""
+    """Import an optional dependency (e.g. ``distributed``), or None when it is not installed."""
     try:
         return importlib.import_module(name)
-    except Exception:  # noqa: BLE001 - any import failure means "not available"
+    except ImportError:
         return None
 
 

