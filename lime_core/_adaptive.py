@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from ._model_input import concat_batches
+from ._model_input import joined_model_input
 from ._representation import Neighborhood
 from ._ridge import solve_ridge, weighted_moments
 from ._uncertainty import effective_sample_size, ridge_covariance
@@ -182,16 +182,7 @@ def concat_neighborhoods(hoods: Sequence[Neighborhood]) -> Neighborhood:
     """
     if len(hoods) == 1:
         return hoods[0]
-    starts = np.cumsum([0] + [h.num_samples for h in hoods])
-
-    def model_input(start: int, stop: int) -> Any:
-        parts = []
-        for hood, offset, end in zip(hoods, starts[:-1], starts[1:]):
-            lo, hi = max(start, offset), min(stop, end)
-            if lo < hi:
-                parts.append(hood.model_input(int(lo - offset), int(hi - offset)))
-        return concat_batches(parts)
-
+    model_input = joined_model_input([(h.model_input, 0, h.num_samples) for h in hoods])
     return Neighborhood(np.concatenate([h.interpretable for h in hoods]),
                         np.concatenate([np.asarray(h.distances) for h in hoods]), model_input)
 

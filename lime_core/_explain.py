@@ -179,7 +179,7 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     predict_fn_name, caller : str
         How the caller names the black box and itself, for messages.
     progress : callable ``(done, total) -> None``, optional
-        Called after each black-box batch of the neighbourhood.
+        Called after each black-box batch of the neighbourhood (hold-out rows included).
     extras : dict, optional
         Modality data stored on the explanation.
     max_samples : int, default=20000
@@ -187,8 +187,11 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
     holdout_samples : int, optional
         Fresh neighbourhood rows, not used in the fit, on which the surrogate's
         fidelity is measured (``Explanation.fidelity``). Each is one more
-        black-box row: the default ``min(ceil(num_samples / 10), 1000)`` costs at
-        most 10% more (reported in ``cost['holdout_rows']``). ``0`` skips it. With a kernel
+        black-box row, scored in the same calls as the neighbourhood (a model with a
+        cost per call pays it once; ``cost['holdout_calls']`` counts calls of their own,
+        which only ``num_samples='auto'`` makes): the default
+        ``min(ceil(num_samples / 10), 1000)`` costs at most 10% more rows (reported in
+        ``cost['holdout_rows']``). ``0`` skips it. With a kernel
         callable other than the built-in ones the default is 0 (a custom kernel
         may weigh a sample relative to the others).
     std_error : {'sandwich', 'homoscedastic'}, default='sandwich'
@@ -262,9 +265,12 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         hood, kernel, width_record, adaptive = run.grow(rng, kernel, auto_width, max_samples)
         num_samples = hood.num_samples
     else:
+        if holdout_samples is None:
+            holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
         with single_threaded_blas():
-            drawn = representation.sample(num_samples, rng)
-        hood = run.sample(drawn, num_samples, offset=0, total=num_samples)
+            drawn = _check_neighborhood(representation.sample(num_samples, rng), num_samples, d)
+            held = run.draw_holdout(rng, holdout_samples) if holdout_samples else None
+        hood = run.sample(drawn, num_samples, offset=0, total=num_samples, holdout=held)
         with single_threaded_blas():
             kernel, width_record = _final_kernel(kernel, auto_width, hood)
         adaptive = None
@@ -277,7 +283,12 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         warn_if_not_probabilities(run.raw_scores(), name=predict_fn_name)
     if holdout_samples is None:
         holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
-    holdout = run.holdout(rng, holdout_samples, kernel) if holdout_samples else None
+    holdout = None
+    if holdout_samples:
+        if run.held is None:  # num_samples='auto': drawn and scored once the neighbourhood is settled
+            run.held = run.draw_holdout(rng, holdout_samples)
+            run.score_holdout()
+        holdout = run.holdout(kernel)
 
     fit_options = (dict(num_features=num_features, exact=bool(getattr(hood, "exact", False))) if shapley else
                    dict(num_features=num_features, feature_selection=feature_selection, alpha=alpha,
@@ -390,19 +401,34 @@ class _Run:
     calls: int = 0
     seconds: float = 0.0
     as_probability: bool | None = None
+    held: Neighborhood | None = None        # the hold-out rows, once drawn
+    held_scores: np.ndarray | None = None   # their black-box output
+    held_calls: int = 0                     # calls of their own (0: scored with the neighbourhood)
+    held_seconds: float = 0.0
 
-    def sample(self, hood: Any, num_samples: int, *, offset: int, total: int) -> Neighborhood:
-        """Check ``hood``, score it, and return every row scored so far as one neighbourhood."""
+    def sample(self, hood: Any, num_samples: int, *, offset: int, total: int,
+               holdout: Neighborhood | None = None) -> Neighborhood:
+        """Check ``hood``, score it, and return every row scored so far as one neighbourhood.
+
+        ``holdout`` rows (from :meth:`draw_holdout`) are scored in the same calls, after
+        the neighbourhood's: a black box with a cost per call pays it once.
+        """
         hood = _check_neighborhood(hood, num_samples, self.d)
         if offset:
             hood = drop_first_row(hood)
+        scored = hood if holdout is None else concat_neighborhoods([hood, holdout])
+        total += scored.num_samples - hood.num_samples  # progress counts the hold-out rows too
         progress = None if self.progress is None else (lambda done, _: self.progress(offset + done, total))
-        result = call_black_box(self.predict_fn, hood, self.batch_size, name=self.name, progress=progress)
-        if self.blocks and result.scores.shape[1] != self.blocks[0].shape[1]:
-            raise ValueError(f"{self.name} returned {result.scores.shape[1]} columns on new rows but "
+        result = call_black_box(self.predict_fn, scored, self.batch_size, name=self.name, progress=progress)
+        scores = result.scores
+        if holdout is not None:
+            self.held, self.held_scores = holdout, scores[hood.num_samples:]
+            scores = scores[:hood.num_samples]
+        if self.blocks and scores.shape[1] != self.blocks[0].shape[1]:
+            raise ValueError(f"{self.name} returned {scores.shape[1]} columns on new rows but "
                              f"{self.blocks[0].shape[1]} before.")
         self.hoods.append(hood)
-        self.blocks.append(result.scores)
+        self.blocks.append(scores)
         self.calls += result.calls
         self.seconds += result.seconds
         return concat_neighborhoods(self.hoods)
@@ -460,27 +486,35 @@ class _Run:
                     "initial_samples": sizes[0], "rounds": rounds}
         return hood, used, width_record, adaptive
 
-    def holdout(self, rng: np.random.Generator, num_rows: int, kernel: Any) -> _Holdout:
-        """Score ``num_rows`` fresh rows from an independent sub-stream (row 0, ``x'``, is dropped)."""
+    def draw_holdout(self, rng: np.random.Generator, num_rows: int) -> Neighborhood:
+        """``num_rows`` fresh rows from an independent sub-stream (row 0, ``x'``, is dropped)."""
         sub = np.random.default_rng(spawn_seed(rng))
         with single_threaded_blas():
             drawn = self.representation.sample(num_rows + 1, sub)
-        hood = drop_first_row(_check_neighborhood(drawn, num_rows + 1, self.d))
-        result = call_black_box(self.predict_fn, hood, self.batch_size, name=self.name)
+        return drop_first_row(_check_neighborhood(drawn, num_rows + 1, self.d))
+
+    def score_holdout(self) -> None:
+        """Score the hold-out rows in calls of their own (``num_samples='auto'``)."""
+        result = call_black_box(self.predict_fn, self.held, self.batch_size, name=self.name)
         if result.scores.shape[1] != self.blocks[0].shape[1]:
             raise ValueError(f"{self.name} returned {result.scores.shape[1]} columns on the hold-out rows "
                              f"but {self.blocks[0].shape[1]} on the neighbourhood.")
-        scores = result.scores
+        self.held_scores = result.scores
+        self.held_calls, self.held_seconds = result.calls, result.seconds
+
+    def holdout(self, kernel: Any) -> _Holdout:
+        """The scored hold-out rows with their kernel weights."""
+        hood, scores = self.held, self.held_scores
         if self.mode == "classification":
             scores = _classification_scores(scores, self.as_probability if self.as_probability is not None
                                             else bool(self.blocks[0].min() >= 0 and self.blocks[0].max() <= 1))
         with single_threaded_blas():
             weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
-        if weights.shape != (num_rows,) or not np.all(np.isfinite(weights)):
+        if weights.shape != (hood.num_samples,) or not np.all(np.isfinite(weights)):
             raise ValueError(f"kernel returned weights of shape {weights.shape} on the hold-out rows; "
-                             f"expected ({num_rows},) finite values.")
-        return _Holdout(np.asarray(hood.interpretable, dtype=float), scores, weights, result.calls,
-                        result.seconds)
+                             f"expected ({hood.num_samples},) finite values.")
+        return _Holdout(np.asarray(hood.interpretable, dtype=float), scores, weights, self.held_calls,
+                        self.held_seconds)
 
     def cost(self, holdout: _Holdout | None, started: float) -> dict[str, Any]:
         rows = sum(h.num_samples for h in self.hoods)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ._model_input import RowOffset
 from ._representation import Neighborhood
 from ._ridge import weighted_r2
 from ._uncertainty import effective_sample_size
@@ -62,7 +63,7 @@ def drop_first_row(hood: Neighborhood) -> Neighborhood:
     for f in fields(hood):
         value = getattr(hood, f.name)
         if f.name == "model_input":
-            changes[f.name] = lambda a, b, get=value: get(a + 1, b + 1)
+            changes[f.name] = RowOffset(value, 1)
         elif isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == n:
             changes[f.name] = value[1:]
     return replace(hood, **changes)

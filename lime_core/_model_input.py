@@ -16,7 +16,8 @@ import numpy as np
 
 from .validation import spawn_seed
 
-__all__ = ["BLOCK_ROWS", "blockwise_model_input", "concat_batches", "take_rows"]
+__all__ = ["BLOCK_ROWS", "RowOffset", "blockwise_model_input", "concat_batches", "joined_model_input",
+           "take_rows"]
 
 #: Rows mapped per call to ``to_model_input``; a divisor of the default batch size (1000).
 BLOCK_ROWS = 100
@@ -40,6 +41,65 @@ def concat_batches(batches: list[Any]) -> Any:
     if isinstance(first, list):
         return [row for batch in batches for row in batch]
     return np.concatenate([np.asarray(b) for b in batches], axis=0)
+
+
+class RowOffset:
+    """Rows ``[start + offset, stop + offset)`` of another model-input callable.
+
+    What a neighbourhood without its first rows reads (a hold-out sample drops ``x'``);
+    :func:`joined_model_input` sees through it to the plugin's own callable.
+
+    Examples
+    --------
+    >>> RowOffset(lambda a, b: list(range(a, b)), 1)(0, 3)
+    [1, 2, 3]
+    """
+
+    def __init__(self, source: Callable[[int, int], Any], offset: int) -> None:
+        if isinstance(source, RowOffset):
+            source, offset = source.source, source.offset + offset
+        self.source = source
+        self.offset = offset
+
+    def __call__(self, start: int, stop: int) -> Any:
+        return self.source(start + self.offset, stop + self.offset)
+
+
+def joined_model_input(parts: list[tuple[Callable[[int, int], Any], int, int]]) -> Callable[[int, int], Any]:
+    """One model-input callable over row ranges of several, laid end to end.
+
+    ``parts`` lists ``(model_input, lo, hi)``: rows ``[lo, hi)`` of each callable. A batch
+    that spans parts is built by each part and joined (:func:`concat_batches`), unless the
+    callables are all of one class with a ``join(parts)`` method: a plugin's own callable
+    can then build such a batch in one piece (``join`` may return ``None`` to decline).
+    Scoring a neighbourhood and its hold-out rows in one black-box call goes through here.
+
+    Examples
+    --------
+    >>> first = lambda a, b: list(range(a, b))
+    >>> second = lambda a, b: list(range(10 + a, 10 + b))
+    >>> joined_model_input([(first, 0, 2), (second, 1, 3)])(1, 4)
+    [1, 11, 12]
+    """
+    parts = [(get.source, lo + get.offset, hi + get.offset) if isinstance(get, RowOffset) else (get, lo, hi)
+             for get, lo, hi in parts]
+    kind = type(parts[0][0])
+    join = getattr(kind, "join", None)
+    if join is not None and all(type(get) is kind for get, _, _ in parts):
+        joined = join(parts)
+        if joined is not None:
+            return joined
+    starts = np.cumsum([0] + [hi - lo for _, lo, hi in parts])
+
+    def model_input(start: int, stop: int) -> Any:
+        batches = []
+        for (get, lo, _), offset, end in zip(parts, starts[:-1], starts[1:]):
+            a, b = max(start, offset), min(stop, end)
+            if a < b:
+                batches.append(get(int(lo + a - offset), int(lo + b - offset)))
+        return concat_batches(batches)
+
+    return model_input
 
 
 def blockwise_model_input(representation: Any, z_prime: np.ndarray,

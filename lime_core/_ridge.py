@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-__all__ = ["WeightedMoments", "weighted_moments", "weighted_moments_many", "weighted_mean_rows", "linear_prediction", "row_blocks",
-           "solve_ridge", "weighted_r2"]
+__all__ = ["WeightedMoments", "weighted_moments", "weighted_moments_many", "weighted_mean_rows", "linear_prediction",
+           "block_rows", "row_blocks", "solve_ridge", "weighted_r2"]
 
 
 @dataclass(frozen=True)
@@ -42,20 +42,36 @@ class WeightedMoments:
     weight_sum: float
 
 
-#: Rows per block when the samples are reduced to moments: the float copies of a
-#: block stay small (1024 x d' doubles) whatever ``num_samples`` is, so memory does not
-#: grow with the neighbourhood beyond ``z'`` itself.
-ROW_BLOCK = 1024
+#: Rows per block when the samples are reduced to moments: at least this many rows...
+ROW_BLOCK = 256
+#: ... and as many more as keep a block's float copy within this many values (512 KB, one
+#: buffer reused by every block), so that memory does not grow with the neighbourhood beyond
+#: ``z'`` itself, while a narrow ``z'`` (tens of features) is reduced in a few large products.
+BLOCK_VALUES = 1 << 16
 
 
-def row_blocks(num_rows: int, block: int = ROW_BLOCK):
-    """Consecutive slices of at most ``block`` rows covering ``range(num_rows)``.
+def block_rows(num_columns: int) -> int:
+    """Rows per block of :func:`row_blocks`: ``max(ROW_BLOCK, BLOCK_VALUES // num_columns)``.
 
     Examples
     --------
-    >>> [(s.start, s.stop) for s in row_blocks(5, 2)]
-    [(0, 2), (2, 4), (4, 5)]
+    >>> block_rows(30), block_rows(1000)
+    (2184, 256)
     """
+    return max(ROW_BLOCK, BLOCK_VALUES // max(num_columns, 1))
+
+
+def row_blocks(num_rows: int, num_columns: int = 1, block: int | None = None) -> list[slice]:
+    """Consecutive slices of :func:`block_rows` rows (or ``block`` rows) covering ``range(num_rows)``.
+
+    Examples
+    --------
+    >>> [(s.start, s.stop) for s in row_blocks(5, block=2)]
+    [(0, 2), (2, 4), (4, 5)]
+    >>> len(row_blocks(5000, 30)), len(row_blocks(5000, 1000))
+    (3, 20)
+    """
+    block = block_rows(num_columns) if block is None else block
     return [slice(start, min(start + block, num_rows)) for start in range(0, num_rows, block)]
 
 
@@ -68,9 +84,17 @@ def weighted_mean_rows(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
     [1.5, 3.5]
     """
     total = np.zeros(X.shape[1])
-    for rows in row_blocks(X.shape[0]):
-        total += weights[rows] @ np.asarray(X[rows], dtype=float)
+    buffer = _block_buffer(*X.shape)
+    for rows in row_blocks(*X.shape):
+        block = buffer[:rows.stop - rows.start]
+        np.copyto(block, X[rows])
+        total += weights[rows] @ block
     return total / float(weights.sum())
+
+
+def _block_buffer(num_rows: int, num_columns: int) -> np.ndarray:
+    """One float buffer for the largest block of :func:`row_blocks`, reused by every block."""
+    return np.empty((min(num_rows, block_rows(num_columns)), num_columns))
 
 
 def weighted_moments(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> WeightedMoments:
@@ -107,19 +131,29 @@ def weighted_moments_many(X: np.ndarray, ys: list[np.ndarray], weights: np.ndarr
     """
     y2s = [np.asarray(y, dtype=float).reshape(len(y), -1) for y in ys]
     weights = np.asarray(weights, dtype=float)
+    n, d = X.shape
     weight_sum = float(weights.sum())
-    x_mean = weighted_mean_rows(X, weights)
     y_means = [weights @ y2 / weight_sum for y2 in y2s]
     root = np.sqrt(weights)
-    gram = np.zeros((X.shape[1], X.shape[1]))
-    crosses = [np.zeros((X.shape[1], y2.shape[1])) for y2 in y2s]
-    for rows in row_blocks(X.shape[0]):
-        # rows scaled by sqrt(w): Xs' Xs is one symmetric rank-k update (BLAS syrk), half a product
-        Xs = np.subtract(X[rows], x_mean, dtype=float)
-        Xs *= root[rows, None]
+    # One pass over X, shifted by its first row (x', the centre of a neighbourhood, so no
+    # cancellation): sums of w (x - x0) and of w (x - x0)(x - x0)' give the centred moments,
+    # sum w (x - m)(x - m)' = sum w (x - x0)(x - x0)' - W (m - x0)(m - x0)'.
+    shift = np.asarray(X[0], dtype=float) if n else np.zeros(d)
+    shifted_sum = np.zeros(d)
+    gram = np.zeros((d, d))
+    crosses = [np.zeros((d, y2.shape[1])) for y2 in y2s]
+    buffer = _block_buffer(n, d)
+    for rows in row_blocks(n, d):
+        Xs = buffer[:rows.stop - rows.start]
+        np.subtract(X[rows], shift, out=Xs)
+        shifted_sum += weights[rows] @ Xs
+        Xs *= root[rows, None]  # rows scaled by sqrt(w): Xs' Xs is one symmetric rank-k update (syrk)
         gram += Xs.T @ Xs
         for cross, y2, y_mean in zip(crosses, y2s, y_means):
-            cross += Xs.T @ ((y2[rows] - y_mean) * root[rows, None])
+            cross += Xs.T @ ((y2[rows] - y_mean) * root[rows, None])  # sum w (y - ybar) = 0: no shift term
+    offset = shifted_sum / weight_sum if weight_sum > 0 else np.zeros(d)
+    gram -= weight_sum * np.outer(offset, offset)
+    x_mean = shift + offset
     return [WeightedMoments(x_mean, y_mean, gram, cross, weights @ (y2 - y_mean) ** 2, weight_sum)
             for y2, y_mean, cross in zip(y2s, y_means, crosses)]
 
@@ -133,7 +167,7 @@ def linear_prediction(X: np.ndarray, columns: np.ndarray, coef: np.ndarray, inte
     [1.5, 0.5, 5.5]
     """
     out = np.empty(X.shape[0])
-    for rows in row_blocks(X.shape[0]):
+    for rows in row_blocks(*X.shape):
         out[rows] = np.asarray(X[rows][:, columns], dtype=float) @ coef + intercept
     return out
 

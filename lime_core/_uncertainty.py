@@ -124,7 +124,7 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     if not known_gram:
         gram = np.zeros((p, p))
     root = np.abs(weights) if method == "homoscedastic" else np.abs(weights * residual)
-    for rows in row_blocks(n):
+    for rows in row_blocks(n, p):
         Xc = np.subtract(X[rows], x_mean, dtype=float)
         if not known_gram:
             gram += Xc.T @ (Xc * weights[rows, None])

@@ -396,23 +396,23 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
 
     Returns
     -------
-    ndarray of shape (4, n_bins * INVERSE_CDF_SEGMENTS)
-        One coefficient per row, so that a look-up reads contiguous values.
+    ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS, 4)
+        One segment per row, its four coefficients side by side (one cache line per look-up).
 
     Examples
     --------
     >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
     >>> table = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
-    >>> table.shape, bool(np.isnan(table[:, 0]).all()), bool(np.isfinite(table[:, 128]).all())
-    ((4, 256), True, True)
+    >>> table.shape, bool(np.isnan(table[0]).all()), bool(np.isfinite(table[128]).all())
+    ((256, 4), True, True)
     """
     columns = [np.asarray(a, dtype=float) for a in (start, span, mean, signed_std, low, high)]
     g = INVERSE_CDF_SEGMENTS
-    table = np.empty((4, columns[0].size * g))  # filled in place: no concatenated or transposed copy
+    table = np.empty((columns[0].size * g, 4))  # filled in place: no concatenated copy
     chunk = 64  # bins at a time: temporaries of ~130 KB each
     for a in range(0, columns[0].size, chunk):
         part = _cubic_segments(*(c[a:a + chunk, None] for c in columns))
-        table[:, a * g:a * g + part.shape[0]] = part.T
+        table[a * g:a * g + part.shape[0]] = part
     return table
 
 

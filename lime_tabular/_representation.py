@@ -16,7 +16,6 @@ from them, so they do not depend on how the rows are split into batches.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,11 @@ from lime_core import Neighborhood
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
                    truncated_inverse_cdf)
 from ._table import UNSEEN
+
+try:
+    from . import _compiled
+except ImportError:  # built without a C compiler: the NumPy twins give the same values
+    _compiled = None
 
 __all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
 
@@ -195,7 +199,7 @@ class TabularRepresentation:
             the black box takes, batch by batch.
         """
         m, n = self.model, num_samples
-        states = self._draw_states(rng, n)
+        states, same, same_count = self._draw_states(rng, n)
         states[0] = self._row_states
         within = self._uniform(rng, n, m.bin_pos.size, np.float32)  # kept off 0 and 1 where used exactly
         c = m.cont_ids.size
@@ -206,11 +210,14 @@ class TabularRepresentation:
         draws = _Draws(states, within, gaussian, missing)
 
         if m.state_ids.size == m.num_features:  # every feature is a state feature (lime's default)
-            same = states == self._row_states
-            z = same.view(np.int8)  # 0/1 without a float copy: the core fits z' in row blocks
+            if same is None:
+                same = (states == self._row_states).view(np.int8)  # 0/1 without a float copy
+                same_count = np.count_nonzero(same, axis=1)
+            same[0], same_count[0] = 1, m.num_features
+            z = same  # int8: the core fits z' in row blocks
             if self.distance_metric == "euclidean":  # binary z' and x' = 1: d = sqrt(#features that differ)
-                distances = np.sqrt(m.num_features - np.count_nonzero(same, axis=1).astype(float))
-                return Neighborhood(z, distances, functools.partial(self._model_input, draws))
+                distances = np.sqrt(m.num_features - same_count.astype(float))
+                return Neighborhood(z, distances, TableRows(self, draws))
         else:
             z = np.empty((n, m.num_features))
             z[:, m.state_ids] = states == self._row_states
@@ -218,22 +225,40 @@ class TabularRepresentation:
             z[:, m.cont_ids] = self._scaled_continuous(gaussian, missing)
             z[0, m.cont_ids] = self.row_scaled[m.cont_ids]
         distances = self._distances(z)
-        return Neighborhood(z, distances, functools.partial(self._model_input, draws))
+        return Neighborhood(z, distances, TableRows(self, draws))
 
-    def _draw_states(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw_states(self, rng: np.random.Generator, n: int
+                     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """State indices of ``n`` samples; the uniforms are drawn a block of rows at a time.
 
         ``rng.random`` fills an array in order, so blocks give the same numbers as one call
         (a Latin hypercube is drawn whole) while the uniforms never exist all at once.
+        Returns the states and, when the compiled pass draws them (every feature with few
+        states: lime's bins and most categorical columns), also ``z' = (states == row's)``
+        as int8 and its count per row; otherwise ``None, None``.
         """
         m, s = self.model, len(self.model.state_ids)
+        compiled = (_compiled is not None and 0 < s == m.small.size and m.state_dtype is np.int8
+                    and m.cum_small.shape[1] <= 127)
         if self.sampling_method == "lhs":
-            return m.draw_states(self._uniform(rng, n, s, np.float32))
+            blocks = [(0, self._uniform(rng, n, s, np.float32))]
+        else:
+            rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
+            blocks = ((a, rng.random((min(rows, n - a), s), dtype=np.float32)) for a in range(0, n, rows))
         states = np.empty((n, s), dtype=m.state_dtype)
-        rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
-        for a in range(0, n, rows):
-            states[a:a + rows] = m.draw_states(rng.random((min(rows, n - a), s), dtype=np.float32))
-        return states
+        if not compiled:
+            for a, u in blocks:
+                states[a:a + u.shape[0]] = m.draw_states(u)
+            return states, None, None
+        same = np.empty((n, s), dtype=np.int8)
+        same_count = np.empty(n, dtype=np.int64)
+        row_states = self._row_states.astype(np.int8)
+        reached = np.any(m.cum_small < 1.0, axis=0)  # thresholds at 1 or above: never reached by u < 1
+        thresholds = np.ascontiguousarray(m.cum_small[:, reached].T)
+        for a, u in blocks:
+            b = a + u.shape[0]
+            _compiled.draw_states(u, thresholds, row_states, states[a:b], same[a:b], same_count[a:b])
+        return states, same, same_count
 
     def _scaled_continuous(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:
         m = self.model
@@ -253,28 +278,40 @@ class TabularRepresentation:
         from sklearn.metrics import pairwise_distances
         return pairwise_distances(z, z[:1], metric=self.distance_metric).ravel()
 
-    def _model_input(self, draws: _Draws, start: int, stop: int) -> Any:
-        matrix = self._encoded(draws, slice(start, stop))
-        codec = self.model.codec
-        if start == 0 and stop > 0 and not codec.is_frame:
-            # an array: row 0 is the instance as given, with no (rows x columns) mask
+    def _model_input(self, segments: list[tuple[_Draws, int, int]]) -> Any:
+        """The model inputs of rows ``[lo, hi)`` of each draws in ``segments``, laid end to end.
+
+        The rows are built into one matrix; a segment's row 0 is the instance itself.
+        """
+        m = self.model
+        matrix = np.empty((sum(hi - lo for _, lo, hi in segments), m.codec.num_columns))
+        instance_rows = []
+        offset = 0
+        for draws, lo, hi in segments:
+            self._encoded(draws, slice(lo, hi), out=matrix[offset:offset + hi - lo])
+            if lo == 0 < hi:
+                instance_rows.append(offset)
+            offset += hi - lo
+        codec = m.codec
+        if not codec.is_frame:
+            # an array: the instance rows as given, with no (rows x columns) mask
             out = codec.decode(matrix, copy=False)
-            out[0] = np.asarray(self.raw_row, dtype=float)
+            out[instance_rows] = np.asarray(self.raw_row, dtype=float)
             return out
         keep = None
-        if start == 0:
+        if instance_rows:
             keep = np.zeros(matrix.shape, dtype=bool)
-            keep[0] = True
-        return self.model.codec.decode(matrix, self.raw_row, keep, copy=False)
+            keep[instance_rows] = True
+        return codec.decode(matrix, self.raw_row, keep, copy=False)
 
-    def _encoded(self, draws: _Draws, rows: slice) -> np.ndarray:
-        """The encoded table of some rows of the draws (codes for categorical columns)."""
+    def _encoded(self, draws: _Draws, rows: slice, out: np.ndarray | None = None) -> np.ndarray:
+        """The encoded table of some rows of the draws (codes for categorical columns), in ``out``."""
         m = self.model
         states = draws.states[rows]
         p = m.codec.num_columns
         if m.bin_pos.size == p:  # every column discretized (lime's default on numeric data)
-            return self._within_bins(states, draws.within_bin[rows])
-        matrix = np.empty((states.shape[0], p))
+            return self._within_bins(states, draws.within_bin[rows], out=out)
+        matrix = np.empty((states.shape[0], p)) if out is None else out
         if m.cat_pos.size:
             cat_states = states[:, m.cat_pos]
             codes = cat_states.astype(float)
@@ -288,7 +325,7 @@ class TabularRepresentation:
             matrix[:, m.cont_cols] = self._continuous_values(draws.gaussian[rows], draws.missing[rows])
         return matrix
 
-    def _within_bins(self, bins: np.ndarray, u: np.ndarray) -> np.ndarray:
+    def _within_bins(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Values drawn within each sample's bin from the truncated normal, by table.
 
         ``u`` (uniform in [0, 1)) picks segment ``k = floor(u * SEGMENTS)`` of the bin's
@@ -296,50 +333,30 @@ class TabularRepresentation:
         within ``INVERSE_CDF_TOLERANCE`` bin standard deviations of the exact value);
         draws on segments flagged NaN (a bin's steep tails, a few percent) are computed
         exactly, ``mean + signed_std * ndtri(start + u * span)`` clipped to the bin.
-        Rows are processed in blocks of about ``_TABLE_BLOCK_ELEMENTS`` values so that the
-        temporaries stay in cache.
+        The table is evaluated in one compiled pass (``lime_tabular._compiled``) or,
+        when the package was built without a C compiler, by the same arithmetic in NumPy
+        (:func:`_evaluate_table`): both give the same values, bit for bit. The values go
+        to ``out`` (float64, the shape of ``bins``) when it is given.
         """
         m = self.model
-        n, d = bins.shape
-        cubic = m.bin_cubic  # (4, n_bins * g): c0, c1, c2, c3 of every segment
+        cubic = m.bin_cubic  # (n_bins * g, 4): c0, c1, c2, c3 of every segment
         if cubic is None:  # a very wide table: every draw exact
-            return self._within_bins_exact(bins, u)
-        out = np.empty((n, d))
-        g = INVERSE_CDF_SEGMENTS
-        first_segment = m.bin_offsets * g
-        rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
-        t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
-        t64_buffer = np.empty((min(rows, n), d))
-        segment_buffer = np.empty((min(rows, n), d), dtype=np.intp)
-        coef_buffer = np.empty((min(rows, n), d))
-        for a in range(0, n, rows):
-            block_bins = bins[a:a + rows]
-            r = block_bins.shape[0]
-            t32, t, segment, coef = t_buffer[:r], t64_buffer[:r], segment_buffer[:r], coef_buffer[:r]
-            np.multiply(u[a:a + rows], np.float32(g), out=t32)  # exact in float32: g is a power of two
-            np.copyto(segment, t32, casting="unsafe")  # floor (t >= 0)
-            np.minimum(segment, g - 1, out=segment)
-            np.subtract(t32, segment, out=t)  # position within the segment, [0, 1), exact in float64
-            segment += first_segment
-            segment += np.multiply(block_bins, g, dtype=np.intp)
-            values = out[a:a + rows]
-            cubic[3].take(segment, out=coef)  # one coefficient at a time: a small buffer, reused
-            np.multiply(coef, t, out=values)
-            for c in (2, 1):
-                values += cubic[c].take(segment, out=coef)
-                values *= t
-            values += cubic[0].take(segment, out=coef)
-        exact = np.flatnonzero(np.isnan(out))
+            return self._within_bins_exact(bins, u, out)
+        first_segment = m.bin_offsets * INVERSE_CDF_SEGMENTS
+        if _compiled is None:
+            out, exact = _evaluate_table(cubic, first_segment, bins, u, out)
+        else:
+            out, exact = _evaluate_table_compiled(cubic, first_segment, bins, u, out)
         if exact.size:
             index = (bins.reshape(-1)[exact] + m.bin_offsets[exact % bins.shape[1]])
             where = np.clip(u.reshape(-1)[exact].astype(float), _U_MARGIN, 1 - _U_MARGIN)
             out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
         return self._round_integers(out, bins)
 
-    def _within_bins_exact(self, bins: np.ndarray, u: np.ndarray) -> np.ndarray:
+    def _within_bins_exact(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """:meth:`_within_bins` without the table: ``ndtri`` for every value, a block of rows at a time."""
         m = self.model
-        out = np.empty(bins.shape)
+        out = np.empty(bins.shape) if out is None else out
         rows = max(1, _TABLE_BLOCK_ELEMENTS // max(bins.shape[1], 1))
         for a in range(0, bins.shape[0], rows):
             where = np.clip(u[a:a + rows].astype(float), _U_MARGIN, 1 - _U_MARGIN)
@@ -415,6 +432,101 @@ class TabularRepresentation:
         for j, cols in enumerate(m.columns):
             keep[:, cols] = z[:, [j]] == self.row_scaled[j]
         return m.codec.decode(matrix, self.raw_row, keep, copy=False)
+
+
+class TableRows:
+    """The model inputs of one neighbourhood: ``(start, stop) -> rows`` (its ``model_input``).
+
+    Rows are built from the neighbourhood's random draws, batch by batch. :meth:`join`
+    lets lime_core score several neighbourhoods of one row (the neighbourhood and its
+    hold-out rows) in one black-box call: a batch that spans them is built as one matrix
+    instead of being built in parts and copied together.
+    """
+
+    def __init__(self, representation: TabularRepresentation, draws: _Draws) -> None:
+        self.representation = representation
+        self.draws = draws
+
+    def __call__(self, start: int, stop: int) -> Any:
+        return self.representation._model_input([(self.draws, start, stop)])
+
+    @staticmethod
+    def join(parts: list[tuple[TableRows, int, int]]) -> _JoinedTableRows | None:
+        """Rows ``[lo, hi)`` of each part laid end to end (``None`` unless one representation made them)."""
+        representation = parts[0][0].representation
+        if any(rows.representation is not representation for rows, _, _ in parts):
+            return None
+        return _JoinedTableRows(representation, [(rows.draws, lo, hi) for rows, lo, hi in parts])
+
+
+class _JoinedTableRows:
+    """``(start, stop) -> rows`` over several draws of one representation (see :meth:`TableRows.join`)."""
+
+    def __init__(self, representation: TabularRepresentation, segments: list[tuple[_Draws, int, int]]) -> None:
+        self.representation = representation
+        self.segments = segments
+        self.starts = np.cumsum([0] + [hi - lo for _, lo, hi in segments]).tolist()
+
+    def __call__(self, start: int, stop: int) -> Any:
+        pieces = []
+        for (draws, lo, _), offset, end in zip(self.segments, self.starts[:-1], self.starts[1:]):
+            a, b = max(start, offset), min(stop, end)
+            if a < b:
+                pieces.append((draws, lo + a - offset, lo + b - offset))
+        return self.representation._model_input(pieces)
+
+
+def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
+                             u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The table at every draw, in C: ``(values, flat indices of the draws to compute exactly)``.
+
+    ``out``, when given, is a C-contiguous float64 array of the shape of ``bins``.
+    """
+    bins = np.ascontiguousarray(bins)
+    u = np.ascontiguousarray(u, dtype=np.float32)
+    out = np.empty(bins.shape) if out is None else out
+    exact = np.empty(max(64, bins.size // 16), dtype=np.int64)  # a bin's tails: a few percent
+    count = _compiled.within_bin_values(bins, bins.itemsize, u, np.ascontiguousarray(first_segment, dtype=np.int64),
+                               cubic, INVERSE_CDF_SEGMENTS, out, exact)
+    if count > exact.size:  # more tail draws than the buffer holds: find them all
+        return out, np.flatnonzero(np.isnan(out))
+    return out, exact[:count]
+
+
+def _evaluate_table(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
+                    u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_evaluate_table_compiled` in NumPy, a block of rows at a time (the same roundings).
+
+    Rows are processed in blocks of about ``_TABLE_BLOCK_ELEMENTS`` values so that the
+    temporaries stay in cache; the coefficients are read one at a time from a transposed copy.
+    """
+    n, d = bins.shape
+    g = INVERSE_CDF_SEGMENTS
+    coefficients = np.ascontiguousarray(cubic.T)
+    out = np.empty((n, d)) if out is None else out
+    rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
+    t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
+    t64_buffer = np.empty((min(rows, n), d))
+    segment_buffer = np.empty((min(rows, n), d), dtype=np.intp)
+    coef_buffer = np.empty((min(rows, n), d))
+    for a in range(0, n, rows):
+        block_bins = bins[a:a + rows]
+        r = block_bins.shape[0]
+        t32, t, segment, coef = t_buffer[:r], t64_buffer[:r], segment_buffer[:r], coef_buffer[:r]
+        np.multiply(u[a:a + rows], np.float32(g), out=t32)  # exact in float32: g is a power of two
+        np.copyto(segment, t32, casting="unsafe")  # floor (t >= 0)
+        np.minimum(segment, g - 1, out=segment)
+        np.subtract(t32, segment, out=t)  # position within the segment, [0, 1), exact in float64
+        segment += first_segment
+        segment += np.multiply(block_bins, g, dtype=np.intp)
+        values = out[a:a + rows]
+        coefficients[3].take(segment, out=coef)  # one coefficient at a time: a small buffer, reused
+        np.multiply(coef, t, out=values)
+        for c in (2, 1):
+            values += coefficients[c].take(segment, out=coef)
+            values *= t
+        values += coefficients[0].take(segment, out=coef)
+    return out, np.flatnonzero(np.isnan(out))
 
 
 def _category_label(raw: Any, names: Any) -> str:

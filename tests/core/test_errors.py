@@ -39,7 +39,7 @@ def test_bad_parameters(kwargs, error, message):
 
 
 def test_wrong_row_count():
-    with pytest.raises(ValueError, match=r"predict_fn returned 1 row for a batch of 20 inputs \(rows 0 to 19"):
+    with pytest.raises(ValueError, match=r"predict_fn returned 1 row for a batch of 22 inputs \(rows 0 to 21"):
         run(lambda Z: MODEL(Z)[:1])
 
 
@@ -49,12 +49,12 @@ def test_non_finite_output(bad):
         out = MODEL(Z)
         out[3, 1] = bad
         return out
-    with pytest.raises(ValueError, match=r"predict_fn returned NaN or infinite values on rows 0 to 19 .*first at row 3"):
+    with pytest.raises(ValueError, match=r"predict_fn returned NaN or infinite values on rows 0 to 21 .*first at row 3"):
         run(model)
 
 
 def test_three_dimensional_output():
-    with pytest.raises(ValueError, match=r"predict_fn must return an array of shape \(n,\) or \(n, k\); .*shape \(20, 2, 1\)"):
+    with pytest.raises(ValueError, match=r"predict_fn must return an array of shape \(n,\) or \(n, k\); .*shape \(22, 2, 1\)"):
         run(lambda Z: MODEL(Z)[:, :, None])
 
 

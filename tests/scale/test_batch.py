@@ -205,7 +205,7 @@ def test_raise_in_a_worker_gives_the_same_exception_type(backend):
     broken[2, 0] = np.nan
     with pytest.raises(lime_core.PredictFnError, match="cannot score NaN") as info:
         explain_many(WindowExplainer(), broken, FailOnNaN(), n_jobs=2, backend=backend, chunk_size=1, **OPTIONS)
-    assert info.value.stop == 400  # the exception's attributes came back too
+    assert info.value.stop == 440  # the exception's attributes came back too (400 rows, 40 hold-out)
 
 
 def test_joblib_tasks_carry_the_model_pickled_once_and_unpickle_it_once_per_process():

@@ -69,6 +69,72 @@ def test_a_table_too_wide_for_the_inverse_cdf_table_draws_exactly(monkeypatch):
     rep = LimeTabularExplainer(data, random_state=0).representation(data[3])
     assert rep.model.bin_cubic is None
     exact = rep.sample(500, np.random.default_rng(0)).model_input(0, 500)
-    stds = np.abs(rep.model.bin_table[3][rep.model.bin_offsets + hood.model_input.args[0].states[1:]])
+    stds = np.abs(rep.model.bin_table[3][rep.model.bin_offsets + hood.model_input.draws.states[1:]])
     assert np.max(np.abs(exact[1:] - with_table[1:]) / stds) <= MAX_ERROR_IN_BIN_STDS
     np.testing.assert_array_equal(exact[0], with_table[0])
+
+
+@pytest.mark.parametrize("data", list(_tables()), ids=["breast_cancer", "normal", "exponential", "lognormal"])
+def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data):
+    import lime_tabular._representation as representation
+
+    if representation._compiled is None:
+        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    rep = LimeTabularExplainer(data, random_state=0).representation(data[0])
+    m = rep.model
+    first = m.bin_offsets * 256
+    rng = np.random.default_rng(2)
+    for dtype in (np.int8, np.int16, np.int32):
+        bins = rng.integers(0, 4, size=(3001, data.shape[1])).astype(dtype)
+        u = rng.random(bins.shape, dtype=np.float32)
+        ends = np.array([0.0, np.nextafter(np.float32(1), np.float32(0)), 0.5], dtype=np.float32)
+        u[:3] = ends[:, None]  # both ends of [0, 1) and a segment boundary
+        compiled, compiled_exact = representation._evaluate_table_compiled(m.bin_cubic, first, bins, u)
+        numpy_values, numpy_exact = representation._evaluate_table(m.bin_cubic, first, bins, u)
+        np.testing.assert_array_equal(compiled, numpy_values)  # NaN where both leave it to the exact path
+        np.testing.assert_array_equal(compiled_exact, numpy_exact)
+
+
+def test_compiled_table_pass_refuses_a_bin_outside_the_table():
+    import lime_tabular._representation as representation
+
+    if representation._compiled is None:
+        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    data = load_breast_cancer().data
+    m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
+    bins = np.full((2, data.shape[1]), 100, dtype=np.int8)
+    with pytest.raises(ValueError, match="outside the within-bin table"):
+        representation._evaluate_table_compiled(m.bin_cubic, m.bin_offsets * 256, bins,
+                                                np.zeros(bins.shape, dtype=np.float32))
+
+
+def test_compiled_state_pass_equals_the_numpy_path():
+    import lime_tabular._representation as representation
+
+    if representation._compiled is None:
+        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    rng = np.random.default_rng(3)
+    data = np.column_stack([rng.normal(size=(400, 3)), rng.integers(0, 5, size=400)])
+    data[rng.random(400) < 0.1, 1] = np.nan  # a missing state, sampled at its training rate
+    rep = LimeTabularExplainer(data, categorical_features=[3], random_state=0).representation(data[5])
+    m = rep.model
+    u = rng.random((2000, 4), dtype=np.float32)
+    u[:4] = m.cum_small[:, :1].T  # a draw exactly on a threshold counts it (u >= threshold)
+    states, same, count = (np.empty((2000, 4), dtype=np.int8), np.empty((2000, 4), dtype=np.int8),
+                           np.empty(2000, dtype=np.int64))
+    thresholds = np.ascontiguousarray(m.cum_small.T)
+    representation._compiled.draw_states(u, thresholds, rep._row_states.astype(np.int8), states, same, count)
+    np.testing.assert_array_equal(states, m.draw_states(u))
+    np.testing.assert_array_equal(same, states == rep._row_states)
+    np.testing.assert_array_equal(count, (states == rep._row_states).sum(axis=1))
+
+
+def test_the_compiled_table_pass_is_built_in_ci():
+    # the install builds it with the machine's C compiler; a silent fallback would only be slower
+    import os
+
+    import lime_tabular._representation as representation
+
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        pytest.skip("only required where CI=true")
+    assert representation._compiled is not None, "lime_tabular._compiled was not built"

@@ -195,7 +195,7 @@ def test_bad_settings_and_models():
     LimeTextExplainer(mask_string="x").representation("x marks the spot")  # bow=True never masks
     with pytest.raises(ValueError, match="tokenizer='word' with char_level=True"):
         LimeTextExplainer(tokenizer="word", char_level=True).explain_instance("abc", constant)
-    with pytest.raises(ValueError, match="classifier_fn returned 1 row for a batch of 50 inputs"):
+    with pytest.raises(ValueError, match="classifier_fn returned 1 row for a batch of 55 inputs"):
         LimeTextExplainer().explain_instance("a b c", lambda texts: np.array([[0.2, 0.8]]), num_samples=50)
     with pytest.raises(ValueError, match="mode='regression' needs one output per row; classifier_fn returned 2"):
         LimeTextExplainer(mode="regression").explain_instance("a b c", constant, num_samples=50)
