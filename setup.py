@@ -1,8 +1,9 @@
 """Build of the one compiled part of Limelight (everything else is in pyproject.toml).
 
-``lime_tabular._compiled`` runs the two per-value passes of tabular sampling (bin states and
-within-bin values) in one pass each; it is optional: without a C compiler the install still
-succeeds and the same draws come from NumPy (``lime_tabular._representation``), only slower.
+Two optional C modules, each with a NumPy twin that gives the same results, only slower:
+``lime_tabular._compiled`` runs the per-value passes of tabular sampling (bin states and
+within-bin values), ``lime_text._compiled`` builds the perturbed documents. Without a C
+compiler the install still succeeds and NumPy does the work.
 """
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -19,6 +20,7 @@ class BuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=True)],
+    ext_modules=[Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=True),
+                 Extension("lime_text._compiled", ["lime_text/_compiled.c"], optional=True)],
     cmdclass={"build_ext": BuildExt},
 )

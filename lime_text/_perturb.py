@@ -9,16 +9,24 @@ is gated by one column of a boolean "gate" matrix built from ``z'``:
 - the text between tokens is always kept.
 
 The pieces' UTF-8 bytes are laid end to end once; a batch of documents is one
-boolean gather of the gate matrix over those bytes, one boolean selection, one
-decode, and a slice per document at offsets computed by a matrix product. No
-Python loop runs over tokens; rows are processed in chunks so that the byte
-mask never exceeds :data:`MAX_MASK_BYTES`, whatever the document's length.
+pass over the pieces that copies the kept ones (compiled: ``lime_text._compiled``),
+one decode, and a slice per document at offsets computed by a matrix product. When
+the package was built without a C compiler the same bytes come from NumPy: one
+boolean gather of the gate matrix over the bytes and one boolean selection, in
+chunks so that the byte mask never exceeds :data:`MAX_MASK_BYTES`, whatever the
+document's length. No Python loop runs over tokens.
 """
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 
 import numpy as np
+
+try:
+    from . import _compiled
+except ImportError:  # built without a C compiler: the NumPy path builds the same documents
+    _compiled = None
 
 __all__ = ["TextAssembler", "MAX_MASK_BYTES"]
 
@@ -26,6 +34,8 @@ __all__ = ["TextAssembler", "MAX_MASK_BYTES"]
 MAX_MASK_BYTES = 1 << 23
 _ENCODING = "utf-8"
 _ERRORS = "surrogatepass"  # lone surrogates in the text survive the round trip
+#: Bytes the compiled pass may read or write past a piece (it copies short pieces whole).
+_PAD = 16
 
 
 class TextAssembler:
@@ -75,11 +85,16 @@ class TextAssembler:
         encoded = [piece.encode(_ENCODING, _ERRORS) for piece in gated_pieces]
         column_array = np.asarray(columns, dtype=np.int64)
         byte_lengths = np.fromiter((len(e) for e in encoded), dtype=np.intp, count=len(encoded))
-        self.source = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        joined = b"".join(encoded)
+        self.source = np.frombuffer(joined, dtype=np.uint8)
+        self.padded_source = joined + bytes(_PAD)
         self.piece_column = column_array.astype(np.intp)
         self.piece_bytes = byte_lengths
+        self.piece_start = np.concatenate(([0], np.cumsum(byte_lengths)[:-1])).astype(np.int64)
         char_lengths = np.fromiter((len(p) for p in gated_pieces), dtype=np.int64, count=len(gated_pieces))
         self.column_chars = np.bincount(column_array, weights=char_lengths,
+                                        minlength=self.always + 1).astype(np.int64)
+        self.column_bytes = np.bincount(column_array, weights=byte_lengths,
                                         minlength=self.always + 1).astype(np.int64)
 
     def _gates(self, z: np.ndarray) -> np.ndarray:
@@ -107,6 +122,8 @@ class TextAssembler:
             raise ValueError(f"z' must have shape (m, {self.num_features}); got shape {z.shape}.")
         gates = self._gates(z)
         lengths = gates.astype(np.int64) @ self.column_chars
+        if _compiled is not None:
+            return self._build_compiled(gates, lengths)
         num_bytes = max(1, self.source.shape[0])
         chunk = max(1, MAX_MASK_BYTES // num_bytes)
         documents: list[str] = []
@@ -118,3 +135,15 @@ class TextAssembler:
             offsets = np.concatenate(([0], np.cumsum(lengths[start:stop]))).tolist()
             documents.extend([text[offsets[i]:offsets[i + 1]] for i in range(stop - start)])
         return documents
+
+    def _build_compiled(self, gates: np.ndarray, lengths: np.ndarray) -> list[str]:
+        """:meth:`build` in one compiled pass over the pieces (the same documents)."""
+        kept_bytes = int((gates.astype(np.int64) @ self.column_bytes).sum())
+        out = bytearray(kept_bytes + _PAD)
+        row_bytes = np.empty(gates.shape[0], dtype=np.int64)
+        written = _compiled.gather_pieces(gates.view(np.uint8), self.piece_column.astype(np.int64, copy=False),
+                                          self.piece_start, self.piece_bytes.astype(np.int64, copy=False),
+                                          self.padded_source, out, row_bytes)
+        text = codecs.decode(memoryview(out)[:written], _ENCODING, _ERRORS)
+        offsets = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        return [text[offsets[i]:offsets[i + 1]] for i in range(gates.shape[0])]

@@ -72,19 +72,49 @@ def naive_removing(text, removed):
     return "".join(pieces)
 
 
+@pytest.mark.parametrize("path", ["compiled", "numpy"])
 @pytest.mark.parametrize("make", [
     lambda: IndexedString("the cat sat on the mat, the end", bow=False, mask_string="<M>"),
     lambda: IndexedString("the cat sat on the mat, the end"),
     lambda: IndexedString("I \U0001F600 love\r\n\tthis \U0001F3AC film \U0001F600!", split_expression=r"\s+"),
     lambda: IndexedCharacters("na\u00efve caf\u00e9 \U0001F600", bow=False),
+    # pieces longer than the compiled pass's 16-byte copies: words, a mask, the text between
+    lambda: IndexedString("antidisestablishmentarianism -------------------- supercalifragilistic end",
+                          bow=False, mask_string="<a mask longer than sixteen bytes>", split_expression=r"[ ]+"),
 ])
-def test_batch_build_equals_plain_python_and_chunking(monkeypatch, make):
+def test_batch_build_equals_plain_python_and_chunking(monkeypatch, make, path):
+    if path == "numpy":
+        monkeypatch.setattr(perturb, "_compiled", None)
+    elif perturb._compiled is None:
+        pytest.skip("lime_text._compiled is not built (no C compiler at install)")
     text = make()
     z = np.random.default_rng(1).integers(0, 2, size=(50, text.num_words()))
     expected = [naive_removing(text, np.flatnonzero(row == 0)) for row in z]
     assert text.assembler.build(z) == expected
     monkeypatch.setattr(perturb, "MAX_MASK_BYTES", 40)  # a few rows per chunk
     assert text.assembler.build(z) == expected
+
+
+def test_compiled_pass_refuses_pieces_outside_its_buffers():
+    if perturb._compiled is None:
+        pytest.skip("lime_text._compiled is not built (no C compiler at install)")
+    gates = np.ones((2, 2), dtype=np.uint8)
+    one = np.array([0], dtype=np.int64)
+    with pytest.raises(ValueError, match="piece 0 lies outside"):
+        perturb._compiled.gather_pieces(gates, one, np.array([5], dtype=np.int64), one + 3, b"abc" + bytes(16),
+                                        bytearray(64), np.empty(2, dtype=np.int64))
+    with pytest.raises(ValueError, match="out is too small"):
+        perturb._compiled.gather_pieces(gates, one, one * 0, one + 3, b"abc" + bytes(16), bytearray(8),
+                                        np.empty(2, dtype=np.int64))
+
+
+def test_the_compiled_passes_are_built_in_ci():
+    # the install builds them with the machine's C compiler; a silent fallback would only be slower
+    import os
+
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        pytest.skip("only required where CI=true")
+    assert perturb._compiled is not None, "lime_text._compiled was not built"
 
 
 def test_pickles_without_the_assembler():
