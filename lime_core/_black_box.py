@@ -175,7 +175,7 @@ def call_black_box(predict_fn: Callable[[Any], Any], neighborhood: Neighborhood,
                              f"{blocks[0].shape[0] - 1}.")
         if progress is not None:
             progress(stop, total)
-    return BlackBoxResult(np.concatenate(blocks, axis=0), calls, seconds)
+    return BlackBoxResult(blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=0), calls, seconds)
 
 
 def warn_if_not_probabilities(scores: np.ndarray, *, name: str = "predict_fn") -> None:

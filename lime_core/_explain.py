@@ -39,6 +39,7 @@ from ._domain import DomainMapper, FeatureNamesMapper
 from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._fidelity import default_holdout_samples, drop_first_row, fidelity_record
 from ._kernels import DistanceKernel, ExponentialKernel, check_kernel_weights
+from ._model_input import joined_model_input
 from ._numerics import single_threaded_blas
 from ._representation import Neighborhood, Representation
 from ._shapley import MAX_ENUMERATED_FEATURES, CoalitionSampler, ShapleyKernel, fit_shapley
@@ -271,29 +272,26 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
             drawn = _check_neighborhood(representation.sample(num_samples, rng), num_samples, d)
             held = run.draw_holdout(rng, holdout_samples) if holdout_samples else None
         hood = run.sample(drawn, num_samples, offset=0, total=num_samples, holdout=held)
-        with single_threaded_blas():
-            kernel, width_record = _final_kernel(kernel, auto_width, hood)
-        adaptive = None
-    # Shapley weights are lime_core's own; with one feature there is no partial coalition (all zero)
-    with single_threaded_blas():
-        weights = np.asarray(kernel(hood), dtype=float) if shapley else check_kernel_weights(kernel(hood), num_samples)
-    z = np.asarray(hood.interpretable)  # kept in its own dtype (often int8): the fit works in row blocks
-    targets = run.targets()
-    if mode == "classification":  # on the raw output: one score column is never a probability vector
-        warn_if_not_probabilities(run.raw_scores(), name=predict_fn_name)
+        adaptive = width_record = None
     if holdout_samples is None:
         holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
-    holdout = None
-    if holdout_samples:
-        if run.held is None:  # num_samples='auto': drawn and scored once the neighbourhood is settled
-            run.held = run.draw_holdout(rng, holdout_samples)
-            run.score_holdout()
-        holdout = run.holdout(kernel)
+    if holdout_samples and run.held is None:  # num_samples='auto': drawn and scored once it is settled
+        run.held = run.draw_holdout(rng, holdout_samples)
+        run.score_holdout()
 
     fit_options = (dict(num_features=num_features, exact=bool(getattr(hood, "exact", False))) if shapley else
                    dict(num_features=num_features, feature_selection=feature_selection, alpha=alpha,
                         model_regressor=model_regressor, std_error=std_error))
-    with single_threaded_blas():
+    with single_threaded_blas():  # from here on the black box is not called
+        if not auto_samples:
+            kernel, width_record = _final_kernel(kernel, auto_width, hood)
+        # Shapley weights are lime_core's own; with one feature there is no partial coalition (all zero)
+        weights = np.asarray(kernel(hood), dtype=float) if shapley else check_kernel_weights(kernel(hood), num_samples)
+        z = np.asarray(hood.interpretable)  # kept in its own dtype (often int8): the fit works in row blocks
+        targets = run.targets()
+        if mode == "classification":  # on the raw output: one score column is never a probability vector
+            warn_if_not_probabilities(run.raw_scores(), name=predict_fn_name)
+        holdout = run.holdout(kernel) if holdout_samples else None
         values = _fit_labels(z, weights, targets, holdout, mode, fit_shapley if shapley else fit_surrogate,
                              fit_options)
     meta = {"num_samples": num_samples, "num_features": num_features,
@@ -416,7 +414,7 @@ class _Run:
         hood = _check_neighborhood(hood, num_samples, self.d)
         if offset:
             hood = drop_first_row(hood)
-        scored = hood if holdout is None else concat_neighborhoods([hood, holdout])
+        scored = hood if holdout is None else _rows_to_score([hood, holdout])
         total += scored.num_samples - hood.num_samples  # progress counts the hold-out rows too
         progress = None if self.progress is None else (lambda done, _: self.progress(offset + done, total))
         result = call_black_box(self.predict_fn, scored, self.batch_size, name=self.name, progress=progress)
@@ -508,8 +506,7 @@ class _Run:
         if self.mode == "classification":
             scores = _classification_scores(scores, self.as_probability if self.as_probability is not None
                                             else bool(self.blocks[0].min() >= 0 and self.blocks[0].max() <= 1))
-        with single_threaded_blas():
-            weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
+        weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
         if weights.shape != (hood.num_samples,) or not np.all(np.isfinite(weights)):
             raise ValueError(f"kernel returned weights of shape {weights.shape} on the hold-out rows; "
                              f"expected ({hood.num_samples},) finite values.")
@@ -527,6 +524,13 @@ class _Run:
                 "total_black_box_calls": self.calls + held_calls,
                 "total_black_box_rows": rows + held_rows,
                 "seconds": time.perf_counter() - started}
+
+
+def _rows_to_score(hoods: list[Neighborhood]) -> Neighborhood:
+    """The rows of several neighbourhoods, end to end, as the black box sees them (no ``z'``)."""
+    total = sum(h.num_samples for h in hoods)
+    return Neighborhood(np.empty((total, 0), dtype=np.int8), np.empty(0),
+                        joined_model_input([(h.model_input, 0, h.num_samples) for h in hoods]))
 
 
 def _store_fit(values: dict[str, Any], label: int, fit: Any, fidelity: dict[str, Any],

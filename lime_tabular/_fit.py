@@ -71,6 +71,7 @@ class TableModel:
     bin_int_hi: np.ndarray
     bin_integer: np.ndarray
     bin_table: np.ndarray
+    bin_edges: np.ndarray
     cat_pos: np.ndarray
     cat_cols: np.ndarray
     group_pos: list[int]
@@ -314,6 +315,7 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
         bin_offsets=offsets, bin_mean=means, bin_std=stds, bin_lo=los, bin_hi=his,
         bin_int_lo=int_lo, bin_int_hi=int_hi, bin_integer=integer,
         bin_table=np.vstack([quantile_start, quantile_span, means, signed_std, los, his]),
+        bin_edges=_padded_edges([disc.boundaries[c] for c in bin_cols] if bin_cols else []),
         cat_pos=np.asarray(cat_pos, dtype=np.intp), cat_cols=np.asarray(cat_cols, dtype=np.intp),
         group_pos=group_pos, group_tables=group_tables,
         cont_ids=np.asarray(cont_ids, dtype=np.intp), cont_cols=cont_cols_arr,
@@ -322,6 +324,14 @@ def fit_table(codec: TableCodec, matrix: np.ndarray, *, groups: dict[str, list[i
         discretizer=disc, group_names=group_names)
     model.cum_small, _ = model.cumulative(freqs)
     return model
+
+
+def _padded_edges(boundaries: list[np.ndarray]) -> np.ndarray:
+    """Inner bin boundaries of the binned columns, one row each, padded with +inf (never below a value)."""
+    edges = np.full((len(boundaries), max((b.size for b in boundaries), default=0)), np.inf)
+    for i, b in enumerate(boundaries):
+        edges[i, :b.size] = b
+    return edges
 
 
 def _column_moments(matrix: np.ndarray, columns: list[int]) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -109,7 +109,13 @@ class TabularRepresentation:
     def _states_of_row(self) -> np.ndarray:
         m, row = self.model, self.encoded_row
         states = np.zeros(len(m.state_ids), dtype=np.int32)
+        if m.bin_pos.size:  # a bin is the number of its column's inner boundaries below the value
+            values = row[m.bin_cols]
+            bins = np.count_nonzero(m.bin_edges < values[:, None], axis=1)
+            states[m.bin_pos] = np.where(np.isnan(values), m.n_regular[m.bin_pos], bins)
         for s, j in enumerate(m.state_ids):
+            if m.kinds[j] == BINNED:
+                continue
             kind, cols, k = m.kinds[j], m.columns[j], int(m.n_regular[s])
             if kind == GROUP:
                 table = m.group_tables[len([g for g in m.group_pos if g < s])][:k]
@@ -120,10 +126,8 @@ class TabularRepresentation:
             value = row[cols[0]]
             if np.isnan(value):
                 states[s] = k
-            elif kind == CATEGORICAL:
+            else:  # CATEGORICAL
                 states[s] = k + 1 if value == UNSEEN else int(value)
-            else:
-                states[s] = int(np.searchsorted(m.discretizer.boundaries[cols[0]], value))
         return states
 
     def _row_scaled(self) -> np.ndarray:

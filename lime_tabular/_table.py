@@ -148,6 +148,8 @@ class TableCodec:
     def encode_row(self, row: Any, caller: str) -> tuple[np.ndarray, list[Any]]:
         """Encode the explained row; return its float codes and its raw values per column."""
         raw = self._raw_row(row, caller)
+        if not self.is_frame and all(type(value) in (float, int) for value in raw):
+            return self._encode_numbers(raw, caller), raw
         p = self.num_columns
         encoded = np.empty(p, dtype=float)
         for c in range(p):
@@ -171,6 +173,18 @@ class TableCodec:
                 continue
             encoded[c] = self._code_of(c, value)
         return encoded, raw
+
+    def _encode_numbers(self, raw: list[float | int], caller: str) -> np.ndarray:
+        """:meth:`encode_row` of a row of plain numbers (array input), without a loop over columns."""
+        encoded = np.array(raw, dtype=float)
+        infinite = np.flatnonzero(np.isinf(encoded) & ~self.categorical)
+        if infinite.size:
+            c = int(infinite[0])
+            raise ValueError(f"The 'data_row' parameter of {caller} must be finite; column "
+                             f"{self.feature_names[c]!r} is {raw[c]!r}. Use NaN for a missing value.")
+        for c in np.flatnonzero(self.categorical & ~np.isnan(encoded)).tolist():
+            encoded[c] = self._code_of(c, raw[c])
+        return encoded
 
     def _code_of(self, c: int, value: Any) -> float:
         cats = self.categories[c]
