@@ -18,7 +18,8 @@ True
 from . import discretize
 from ._domain import TableDomainMapper
 from ._explainer import LimeTabularExplainer, RecurrentTabularExplainer, UnseenCategoryWarning
-from ._representation import TabularRepresentation, latin_hypercube
+from ._designs import latin_hypercube, scrambled_sobol
+from ._representation import TabularRepresentation
 
 __all__ = ["LimeTabularExplainer", "RecurrentTabularExplainer", "TableDomainMapper", "TabularRepresentation",
-           "UnseenCategoryWarning", "discretize", "latin_hypercube"]
+           "UnseenCategoryWarning", "discretize", "latin_hypercube", "scrambled_sobol"]

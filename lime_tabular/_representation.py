@@ -11,8 +11,10 @@ Interpretable feature ``j`` of a row ``x`` is
 feature from its training frequencies (missing values included), continuous
 values within their bin from a truncated normal, undiscretized continuous values
 from ``Normal(mean, std)`` (around the row with ``sample_around_instance``).
-All random numbers are drawn in ``sample``; the model inputs are built per batch
-from them, so they do not depend on how the rows are split into batches.
+All random numbers are drawn in ``sample``, as uniforms laid out by the
+``sampling_method`` design (:mod:`lime_tabular._designs`: independent rows,
+a Latin hypercube, or a scrambled Sobol' sequence); the model inputs are built
+per batch from them, so they do not depend on how the rows are split into batches.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from scipy.special import ndtri
 
 from lime_core import Neighborhood
 
+from ._designs import latin_hypercube, scrambled_sobol
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
                    truncated_inverse_cdf)
 from ._table import UNSEEN
@@ -33,26 +36,13 @@ try:
 except ImportError:  # built without a C compiler: the NumPy twins give the same values
     _compiled = None
 
-__all__ = ["TabularRepresentation", "SAMPLING_METHODS", "latin_hypercube"]
+__all__ = ["TabularRepresentation", "SAMPLING_METHODS"]
 
-SAMPLING_METHODS = ("gaussian", "lhs")
+SAMPLING_METHODS = ("gaussian", "lhs", "sobol")
 #: Uniform draws are kept this far inside (0, 1) so the inverse normal CDF stays finite.
 _U_MARGIN = 1e-7
 #: Values per block of the within-bin table look-up (its reused buffers, ~64 KB each, stay in cache).
 _TABLE_BLOCK_ELEMENTS = 8192
-
-
-def latin_hypercube(rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
-    """A seeded Latin hypercube of ``n`` points in ``[0, 1)^d``: one point per row stratum and column.
-
-    Examples
-    --------
-    >>> u = latin_hypercube(np.random.default_rng(0), 4, 2)
-    >>> np.sort(np.floor(u * 4), axis=0).T.tolist()
-    [[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0, 3.0]]
-    """
-    strata = rng.permuted(np.tile(np.arange(n, dtype=float), (d, 1)), axis=1).T
-    return ((strata + rng.random((n, d))) / n).astype(dtype, copy=False)
 
 
 @dataclass(frozen=True)
@@ -203,12 +193,18 @@ class TabularRepresentation:
             the black box takes, batch by batch.
         """
         m, n = self.model, num_samples
-        states, same, same_count = self._draw_states(rng, n)
+        s, b, c = len(m.state_ids), m.bin_pos.size, m.cont_ids.size
+        if self.sampling_method == "sobol":  # one scrambled Sobol' point per row, over all its uniforms
+            design = scrambled_sobol(rng, n, s + b + c)
+            states, same, same_count = self._states_of_uniforms([(0, design[:, :s])], n)
+            within = np.ascontiguousarray(design[:, s:s + b])
+            gaussian = ndtri(np.clip(design[:, s + b:].astype(float), 1e-12, 1 - 1e-12))
+        else:
+            states, same, same_count = self._draw_states(rng, n)
+            within = self._uniform(rng, n, b, np.float32)  # kept off 0 and 1 where used exactly
+            gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
+                self.sampling_method == "lhs") else rng.standard_normal((n, c))
         states[0] = self._row_states
-        within = self._uniform(rng, n, m.bin_pos.size, np.float32)  # kept off 0 and 1 where used exactly
-        c = m.cont_ids.size
-        gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
-            self.sampling_method == "lhs") else rng.standard_normal((n, c))
         missing = rng.random((n, c)) < m.cont_missing if c else np.zeros((n, 0), dtype=bool)
         missing[0] = self._cont_row_missing
         draws = _Draws(states, within, gaussian, missing)
@@ -237,6 +233,19 @@ class TabularRepresentation:
 
         ``rng.random`` fills an array in order, so blocks give the same numbers as one call
         (a Latin hypercube is drawn whole) while the uniforms never exist all at once.
+        Returns what :meth:`_states_of_uniforms` returns.
+        """
+        s = len(self.model.state_ids)
+        if self.sampling_method == "lhs":
+            return self._states_of_uniforms([(0, self._uniform(rng, n, s, np.float32))], n)
+        rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
+        blocks = ((a, rng.random((min(rows, n - a), s), dtype=np.float32)) for a in range(0, n, rows))
+        return self._states_of_uniforms(blocks, n)
+
+    def _states_of_uniforms(self, blocks: Any, n: int
+                            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """States of ``n`` samples from their float32 uniforms, given as ``(first row, block)`` pairs.
+
         Returns the states and, when the compiled pass draws them (every feature with few
         states: lime's bins and most categorical columns), also ``z' = (states == row's)``
         as int8 and its count per row; otherwise ``None, None``.
@@ -244,11 +253,6 @@ class TabularRepresentation:
         m, s = self.model, len(self.model.state_ids)
         compiled = (_compiled is not None and 0 < s == m.small.size and m.state_dtype is np.int8
                     and m.cum_small.shape[1] <= 127)
-        if self.sampling_method == "lhs":
-            blocks = [(0, self._uniform(rng, n, s, np.float32))]
-        else:
-            rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
-            blocks = ((a, rng.random((min(rows, n - a), s), dtype=np.float32)) for a in range(0, n, rows))
         states = np.empty((n, s), dtype=m.state_dtype)
         if not compiled:
             for a, u in blocks:
@@ -261,7 +265,8 @@ class TabularRepresentation:
         thresholds = np.ascontiguousarray(m.cum_small[:, reached].T)
         for a, u in blocks:
             b = a + u.shape[0]
-            _compiled.draw_states(u, thresholds, row_states, states[a:b], same[a:b], same_count[a:b])
+            _compiled.draw_states(np.ascontiguousarray(u), thresholds, row_states, states[a:b], same[a:b],
+                                  same_count[a:b])
         return states, same, same_count
 
     def _scaled_continuous(self, gaussian: np.ndarray, missing: np.ndarray) -> np.ndarray:

@@ -116,8 +116,8 @@ def test_bad_options():
     with pytest.raises(TypeError, match="'kernel' parameter.*callable"):
         LimeTabularExplainer(X, kernel=3)
     explainer = LimeTabularExplainer(X, mode="regression")
-    with pytest.raises(ValueError, match="'sampling_method' parameter.*'gaussian', 'lhs'; got 'sobol'"):
-        explain(explainer, X[0], sampling_method="sobol")
+    with pytest.raises(ValueError, match="'sampling_method' parameter.*'gaussian', 'lhs', 'sobol'; got 'halton'"):
+        explain(explainer, X[0], sampling_method="halton")
     with pytest.raises(ValueError, match="num_samples"):
         explainer.explain_instance(X[0], f, num_samples=1)
 

@@ -199,6 +199,40 @@ def test_latin_hypercube_strata():
     assert sorted(np.floor(u[:, 1] * 50).astype(int).tolist()) == list(range(50))
 
 
+def test_sobol_design_keeps_lime_sampling_distribution():
+    # each row is still drawn from the training bin frequencies, uniformly within (the table of) the bin
+    X = rng.exponential(size=(1000, 3))
+    explainer = LimeTabularExplainer(X, random_state=0)
+    rep = explainer.representation(X[0], sampling_method="sobol")
+    hood = rep.sample(8192, np.random.default_rng(1))
+    rows = hood.model_input(1, 8192)
+    bins = explainer.discretizer_.discretize(rows)
+    for c in range(3):
+        shares = np.bincount(bins[:, c].astype(int), minlength=4) / len(rows)
+        np.testing.assert_allclose(shares, 0.25, atol=0.002)  # iid rows: +-0.005 would be 1 sd
+    np.testing.assert_array_equal(hood.model_input(0, 1)[0], X[0])
+    again = rep.sample(8192, np.random.default_rng(1)).model_input(1, 8192)
+    np.testing.assert_array_equal(rows, again)
+    assert not np.array_equal(rows, rep.sample(8192, np.random.default_rng(2)).model_input(1, 8192))
+
+
+def test_sobol_design_scatters_the_weights_less_across_seeds():
+    X = rng.normal(size=(1000, 8))
+    coef = np.array([2.0, -1.5, 1.0, 0.8, -0.6, 0.4, 0.2, 0.0])
+    model = lambda Z: np.sin(Z @ coef / 2)  # noqa: E731 - non-linear: the surrogate misfits
+    explainer = LimeTabularExplainer(X, mode="regression", random_state=0)
+
+    def weights(method, seed):
+        exp = explainer.explain_instance(X[3], model, num_features=8, num_samples=1024, holdout_samples=0,
+                                         sampling_method=method, random_state=seed)
+        return np.array([w for _, w in sorted(exp.local_exp[1])])
+
+    spread = {m: np.std([weights(m, s) for s in range(12)], axis=0).mean() for m in ("gaussian", "sobol")}
+    assert spread["sobol"] < 0.75 * spread["gaussian"], spread
+    mean = {m: np.mean([weights(m, s) for s in range(12)], axis=0) for m in ("gaussian", "sobol")}
+    np.testing.assert_allclose(mean["sobol"], mean["gaussian"], atol=4 * spread["gaussian"] / np.sqrt(12))
+
+
 def test_training_data_stats_replace_the_training_data():
     X = rng.normal(size=(400, 2))
     reference = LimeTabularExplainer(X, random_state=0)
