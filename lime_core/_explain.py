@@ -49,7 +49,7 @@ from ._uncertainty import STD_ERROR_METHODS
 from .validation import check_int, check_option, check_positive_float, check_random_state, spawn_seed
 from .explanation import REGRESSION_LABEL, Explanation
 
-__all__ = ["explain", "DEFAULT_BATCH_SIZE", "default_kernel_width"]
+__all__ = ["explain", "AUTO_LABELS", "DEFAULT_BATCH_SIZE", "default_kernel_width"]
 
 #: Rows per black-box call when the caller does not choose: large enough that the
 #: per-call cost of a scikit-learn model vanishes, small enough to bound memory.
@@ -69,9 +69,13 @@ def default_kernel_width(num_features: int) -> float:
     return KERNEL_WIDTH_FACTOR * float(np.sqrt(num_features))
 
 
-def _check_labels(labels: Any, caller: str) -> tuple[int, ...] | None:
-    if labels is None:
-        return None
+#: ``labels='auto'``: every label of a model with more than two, else label 1 (lime's default).
+AUTO_LABELS = "auto"
+
+
+def _check_labels(labels: Any, caller: str) -> tuple[int, ...] | str | None:
+    if labels is None or (isinstance(labels, str) and labels == AUTO_LABELS):
+        return labels
     if isinstance(labels, (numbers.Integral, np.integer)):
         labels = (labels,)
     if not isinstance(labels, Iterable) or isinstance(labels, (str, bytes)):
@@ -108,12 +112,14 @@ def _classification_scores(scores: np.ndarray, as_probability: bool | None = Non
     return np.column_stack([-column, column])
 
 
-def _resolve_labels(scores: np.ndarray, labels: tuple[int, ...] | None, top_labels: int | None,
+def _resolve_labels(scores: np.ndarray, labels: tuple[int, ...] | str | None, top_labels: int | None,
                     name: str) -> tuple[list[int], list[int] | None]:
     k = scores.shape[1]
     if top_labels is not None:
         ranked = [int(l) for l in np.argsort(scores[0], kind="stable")[::-1][:top_labels]]
         return ranked, ranked
+    if labels == AUTO_LABELS:
+        labels = None if k > 2 else (1,)
     if labels is None:
         return list(range(k)), None
     missing = [l for l in labels if not 0 <= l < k]
@@ -124,7 +130,7 @@ def _resolve_labels(scores: np.ndarray, labels: tuple[int, ...] | None, top_labe
 
 
 def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
-            labels: Iterable[int] | None = (1,), top_labels: int | None = None, num_features: int = 10,
+            labels: Iterable[int] | str | None = (1,), top_labels: int | None = None, num_features: int = 10,
             num_samples: int | str = 5000, kernel: Callable[[Neighborhood], np.ndarray] | None = None,
             kernel_width: float | str | None = None, feature_selection: str = "auto",
             model_regressor: Any = None, alpha: float = 1.0, batch_size: int = DEFAULT_BATCH_SIZE,
@@ -142,8 +148,10 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         The plugin's interpretable view of the instance.
     predict_fn : callable
         The black box: a batch of model inputs -> scores of shape (n, k) or (n,).
-    labels : sequence of int or None, default=(1,)
-        Columns of the output to explain; ``None`` explains every column.
+    labels : sequence of int, None or 'auto', default=(1,)
+        Columns of the output to explain; ``None`` explains every column; ``'auto'``
+        every column of a model with more than two, label 1 of a binary one (decided
+        from the first black-box output, so no surrogate is fitted for nothing).
     top_labels : int, optional
         Explain the ``top_labels`` highest-scoring labels at ``x`` instead.
     num_features : int, default=10

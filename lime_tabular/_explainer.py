@@ -1,7 +1,6 @@
 """lime's tabular explainers, on the one explanation loop of lime_core."""
 from __future__ import annotations
 
-import dataclasses
 import logging
 import numbers
 import warnings
@@ -448,10 +447,10 @@ class LimeTabularExplainer:
             width = default_kernel_width(d)
         every_class = (isinstance(labels, _DefaultLabels) and top_labels is None
                        and self.mode == "classification")
-        known = self._known_classes(predict_fn)
         core_labels = labels
-        if every_class:
-            core_labels = None if known is None or known > 2 else (1,)
+        if every_class:  # decided by the core from the first output when the class count is unknown
+            known = self._known_classes(predict_fn)
+            core_labels = lime_core.AUTO_LABELS if known is None else None if known > 2 else (1,)
         exp = lime_core.explain(
             representation, predict_fn, labels=core_labels, top_labels=top_labels, num_features=num_features,
             num_samples=num_samples, kernel=kernel, kernel_width=width, feature_selection=feature_selection,
@@ -462,7 +461,7 @@ class LimeTabularExplainer:
             progress=progress, extras={"modality": "tabular",
                                        "feature_values": list(representation.feature_values)},
             **explain_options)
-        return self._finish(exp, representation, every_class and known is None)
+        return self._finish(exp, representation)
 
     def _known_classes(self, predict_fn: Any) -> int | None:
         """Number of classes when known before calling the model.
@@ -490,16 +489,9 @@ class LimeTabularExplainer:
         return TableDomainMapper(representation.feature_names, representation.feature_values,
                                  representation.row_scaled, categorical)
 
-    def _finish(self, exp: Explanation, representation: TabularRepresentation, trim: bool) -> Explanation:
+    def _finish(self, exp: Explanation, representation: TabularRepresentation) -> Explanation:
         changes: dict[str, Any] = {}
         model = representation.model
-        if trim and exp.predict_proba is not None and len(exp.predict_proba) <= 2:
-            # a binary model: keep class 1 only (lime's default) in every per-label field
-            for f in dataclasses.fields(exp):
-                value = getattr(exp, f.name)
-                if f.name not in ("extras", "meta", "cost") and isinstance(value, dict) and 0 in value \
-                        and 1 in value:
-                    changes[f.name] = {1: value[1]}
         if exp.mode == "classification" and exp.class_names is None and exp.predict_proba is not None:
             changes["class_names"] = [str(i) for i in range(len(exp.predict_proba))]
         if model.cont_ids.size:

@@ -33,6 +33,24 @@ def test_classification_labels_top_labels_and_predict_proba():
     assert sorted(every.local_exp) == [0, 1, 2]
 
 
+def test_auto_labels_explain_every_class_of_a_multiclass_model_and_class_one_of_a_binary_one(monkeypatch):
+    import lime_core._explain as core
+
+    fits = []
+    real = core.fit_surrogate
+    monkeypatch.setattr(core, "fit_surrogate", lambda *a, **k: fits.append(1) or real(*a, **k))
+    three = softmax_model(np.random.default_rng(0).normal(size=(5, 3)))
+    two = softmax_model(np.random.default_rng(1).normal(size=(5, 2)))
+    assert sorted(explain(Masks(X), three, labels="auto", num_samples=300, random_state=0).local_exp) == [0, 1, 2]
+    fits.clear()
+    exp = explain(Masks(X), two, labels="auto", num_samples=300, random_state=0)
+    assert list(exp.local_exp) == [1] and len(fits) == 1  # label 0 is never fitted
+    one_column = explain(Masks(X), lambda Z: two(Z)[:, 1], labels="auto", num_samples=300, random_state=0)
+    assert one_column.local_exp == exp.local_exp
+    with pytest.raises(TypeError, match="'labels' parameter of explain must be a sequence of ints"):
+        explain(Masks(X), two, labels="every", num_samples=300)
+
+
 def test_single_probability_column_is_class_one():
     exp = explain(Masks(X), lambda Z: 1 / (1 + np.exp(-Z[:, 2])), num_samples=500, random_state=0)
     assert exp.predict_proba.shape == (2,)

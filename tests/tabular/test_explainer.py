@@ -84,7 +84,7 @@ def test_iris_with_class_names_and_binary_default_label():
     model2 = LogisticRegression(max_iter=1000).fit(X, binary)
     exp2 = LimeTabularExplainer(X, random_state=0).explain_instance(X[100], model2.predict_proba, num_samples=800)
     assert list(exp2.local_exp) == [1]
-    # a binary black box the explainer cannot inspect: every label fitted, class 1 kept everywhere
+    # a binary black box the explainer cannot inspect: class 1 only, as lime (labels='auto' in the core)
     exp3 = LimeTabularExplainer(X, random_state=0).explain_instance(X[100], lambda Z: model2.predict_proba(Z),
                                                                     num_samples=800)
     assert exp3.local_exp == exp2.local_exp

@@ -1,0 +1,62 @@
+"""Joined model inputs: a neighbourhood and its hold-out rows scored in one black-box call."""
+import numpy as np
+
+from lime_core import Neighborhood, explain
+from lime_core._fidelity import drop_first_row
+from lime_core._model_input import RowOffset, joined_model_input
+from tests.core.toys import Masks, linear_model
+
+
+class Rows:
+    """A plugin's model-input callable that can build a batch spanning several of its kind."""
+
+    joins = 0
+
+    def __init__(self, values, declines=False):
+        self.values = values
+        self.declines = declines
+
+    def __call__(self, start, stop):
+        return self.values[start:stop].copy()
+
+    @staticmethod
+    def join(parts):
+        if any(rows.declines for rows, _, _ in parts):
+            return None
+        Rows.joins += 1
+        return lambda start, stop: np.concatenate([rows.values[lo:hi] for rows, lo, hi in parts])[start:stop]
+
+
+def test_a_plugin_join_builds_the_spanning_batch_and_may_decline():
+    a, b = Rows(np.arange(5.0)), Rows(np.arange(100.0, 106.0))
+    held = RowOffset(b, 1)  # a hold-out sample without its row 0
+    Rows.joins = 0
+    joined = joined_model_input([(a, 0, 5), (held, 0, 3)])
+    assert Rows.joins == 1
+    np.testing.assert_array_equal(joined(3, 8), [3.0, 4.0, 101.0, 102.0, 103.0])
+    generic = joined_model_input([(a, 0, 5), (Rows(np.arange(100.0, 106.0), declines=True), 1, 4)])
+    np.testing.assert_array_equal(generic(3, 8), [3.0, 4.0, 101.0, 102.0, 103.0])
+    assert Rows.joins == 1
+
+
+def test_row_offsets_nest_and_hold_out_rows_skip_the_instance():
+    inner = RowOffset(lambda a, b: list(range(a, b)), 2)
+    assert RowOffset(inner, 3)(0, 2) == [5, 6]
+    hood = Neighborhood(np.eye(3), np.zeros(3), Rows(np.array([10.0, 11.0, 12.0])))
+    assert drop_first_row(hood).model_input(0, 2).tolist() == [11.0, 12.0]
+
+
+def test_hold_out_rows_share_the_black_box_calls_and_leave_the_fit_unchanged():
+    calls = []
+
+    def model(X):
+        calls.append(len(X))
+        return linear_model([1.0, -2.0, 0.5, 0.0, 0.0])(X)
+
+    X = np.ones(5)
+    exp = explain(Masks(X), model, mode="regression", num_samples=300, holdout_samples=40, random_state=4)
+    assert calls == [340] and exp.cost["holdout_calls"] == 0 and exp.cost["holdout_rows"] == 40
+    calls.clear()
+    alone = explain(Masks(X), model, mode="regression", num_samples=300, holdout_samples=0, random_state=4)
+    assert calls == [300]
+    assert alone.local_exp == exp.local_exp  # the hold-out rows come from their own sub-stream
