@@ -7,8 +7,8 @@
   (the first snippets of the corpus joined, cut at 370 words); on the long review the TF-IDF
   transform of 5000 long texts is the costlier box.
 - Memory of one explanation of the 370-word review at 1k / 5k / 10k samples.
-- Quality: top-5 / top-10 Jaccard over seeds 0-9 on the 3 longest snippets, the Jaccard sweep
-  on the longest, ``num_samples='auto'``.
+- Quality: top-5 / top-10 Jaccard over seeds 0-9 on the 3 longest snippets (also with
+  ``sampling_method='sobol'``), the Jaccard sweep on the longest, ``num_samples='auto'``.
 - Planted task: the black box reads only 20 sentiment words (``sigmoid`` of their weighted
   counts); recall of the planted words present in 50 reviews (each with >= 2 of them) among the
   top 10 words.
@@ -120,9 +120,9 @@ def _memory_rows(sides, doc, predict_fn, quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _explain_seeds(cls, doc, predict_fn, seeds, num_samples):
+def _explain_seeds(cls, doc, predict_fn, seeds, num_samples, **options):
     box = TimedBlackBox(predict_fn)
-    exps = [cls(random_state=s).explain_instance(doc, box, num_samples=num_samples) for s in seeds]
+    exps = [cls(random_state=s).explain_instance(doc, box, num_samples=num_samples, **options) for s in seeds]
     return exps, box.rows / len(seeds)
 
 
@@ -145,6 +145,11 @@ def _quality_rows(sides, texts, lengths, predict_fn, quick: bool) -> list[dict[s
     for k in (5, 10):
         rows.append(row(M, case, f"top-{k} Jaccard, {len(seeds)} seeds, {2000 if quick else 5000} samples",
                         limelight=jac["limelight"][k], lime=jac["lime"][k]))
+    sobol = [_explain_seeds(sides["limelight"], d, predict_fn, seeds, 2000 if quick else 5000,
+                            sampling_method="sobol")[0] for d in docs]
+    for k in (5, 10):
+        rows.append(row(M, case, f"sampling_method='sobol': top-{k} Jaccard, {len(seeds)} seeds, "
+                        f"{2000 if quick else 5000} samples", limelight=_jaccard(sobol, k), lime=jac["lime"][k]))
     rows.append(row(M, case, "held-out fidelity (weighted R^2, mean)",
                     limelight=fid, lime="n/a (none)"))
     grid = [2000] if quick else [1000, 5000, 20000]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from lime_core import Neighborhood
+from lime_core import SAMPLING_DESIGNS, Neighborhood, check_option, scrambled_sobol
 
 from ._masking import PerturbationPlan
 
@@ -102,6 +102,11 @@ class ImageRepresentation:
     fill : ndarray of the image's shape and dtype
         Pixels shown where a superpixel is hidden.
     distance_metric : str, default='cosine'
+    sampling_method : {'independent', 'sobol'}, default='independent'
+        How the 0/1 rows are laid out: lime's independent fair coins, or each row a
+        point of a scrambled Sobol' sequence cut at 1/2 (every superpixel still
+        hidden with probability 1/2 in every row; the rows balance each other, so
+        the weights scatter less from seed to seed; see :mod:`lime_core._designs`).
 
     Attributes
     ----------
@@ -122,11 +127,13 @@ class ImageRepresentation:
     """
 
     def __init__(self, image: np.ndarray, segments: np.ndarray, fill: np.ndarray,
-                 distance_metric: str = "cosine") -> None:
+                 distance_metric: str = "cosine", *, sampling_method: str = "independent") -> None:
+        check_option(sampling_method, "sampling_method", "ImageRepresentation", SAMPLING_DESIGNS)
         self.image = image
         self.segments = segments
         self.fill = fill
         self.distance_metric = distance_metric
+        self.sampling_method = sampling_method
         self.num_segments = int(segments.max()) + 1
         self.feature_names = [f"superpixel {i}" for i in range(self.num_segments)]
         self._plan = PerturbationPlan(image, fill, segments, self.num_segments)
@@ -158,7 +165,10 @@ class ImageRepresentation:
 
     def sample(self, num_samples: int, rng: np.random.Generator) -> Neighborhood:
         """lime's image neighbourhood: uniform 0/1 rows, row 0 all ones, lazy images."""
-        z = rng.integers(0, 2, size=(num_samples, self.num_segments), dtype=np.int8)
+        if self.sampling_method == "sobol":
+            z = (scrambled_sobol(rng, num_samples, self.num_segments) < 0.5).view(np.int8)
+        else:
+            z = rng.integers(0, 2, size=(num_samples, self.num_segments), dtype=np.int8)
         z[0] = 1
         distances = binary_distances(z, self.distance_metric)
         return Neighborhood(z, distances, _Prefetched(partial(self._rows, z), num_samples))

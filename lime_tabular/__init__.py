@@ -18,8 +18,8 @@ True
 from . import discretize
 from ._domain import TableDomainMapper
 from ._explainer import LimeTabularExplainer, RecurrentTabularExplainer, UnseenCategoryWarning
-from ._designs import latin_hypercube, scrambled_sobol
+from ._designs import latin_hypercube
 from ._representation import TabularRepresentation
 
 __all__ = ["LimeTabularExplainer", "RecurrentTabularExplainer", "TableDomainMapper", "TabularRepresentation",
-           "UnseenCategoryWarning", "discretize", "latin_hypercube", "scrambled_sobol"]
+           "UnseenCategoryWarning", "discretize", "latin_hypercube"]

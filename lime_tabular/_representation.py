@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from lime_core import Neighborhood
+from lime_core import Neighborhood, scrambled_sobol
 
-from ._designs import latin_hypercube, scrambled_sobol
+from ._designs import latin_hypercube
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
                    truncated_inverse_cdf)
 from ._table import UNSEEN

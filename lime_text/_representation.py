@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from lime_core import Neighborhood
+from lime_core import SAMPLING_DESIGNS, Neighborhood, check_option, scrambled_sobol
 
 from ._indexed import IndexedText
 
-__all__ = ["TextRepresentation", "sample_removals", "cosine_distances_to_ones", "DISTANCE_SCALE"]
+__all__ = ["TextRepresentation", "sample_removals", "sobol_removals", "cosine_distances_to_ones", "DISTANCE_SCALE"]
 
 #: lime multiplies text distances (cosine, in [0, 1]) by 100, so that its default
 #: kernel width of 25 weights a document that lost half of its words by about 0.7.
@@ -66,6 +66,31 @@ def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) 
     return removed
 
 
+def sobol_removals(num_rows: int, num_features: int, rng: np.random.Generator) -> np.ndarray:
+    """:func:`sample_removals` with the rows laid out as a scrambled Sobol' sequence.
+
+    Row ``i`` is Sobol' point ``u``: ``p = u_0`` and feature ``j`` is removed when
+    ``u_{j+1} < p``, so every row has lime's distribution (see :func:`sample_removals`);
+    points that remove nothing are skipped and the sequence continues (one in ``d + 1``).
+
+    Examples
+    --------
+    >>> removed = sobol_removals(4, 3, np.random.default_rng(0))
+    >>> removed.shape, bool(removed.any(axis=1).all())
+    ((4, 3), True)
+    """
+    removed = np.empty((num_rows, num_features), dtype=bool)
+    done = 0
+    while done < num_rows:  # one set almost always suffices; a fresh one if not
+        wanted = num_rows - done
+        points = scrambled_sobol(rng, wanted + wanted // max(num_features, 1) + 64, num_features + 1)
+        draw = points[:, 1:] < points[:, :1]
+        kept = draw[draw.any(axis=1)][:wanted]
+        removed[done:done + len(kept)] = kept
+        done += len(kept)
+    return removed
+
+
 def cosine_distances_to_ones(num_kept: np.ndarray, num_features: int) -> np.ndarray:
     """Cosine distance between binary rows with ``num_kept`` ones and the all-ones row.
 
@@ -92,6 +117,10 @@ class TextRepresentation:
     distance_metric : str or callable, default='cosine'
         Distance between binary vectors ``z'`` and ``x'`` (any metric of
         :func:`sklearn.metrics.pairwise_distances`); times :data:`DISTANCE_SCALE`.
+    sampling_method : {'independent', 'sobol'}, default='independent'
+        lime's independent rows (:func:`sample_removals`) or rows laid out as a
+        scrambled Sobol' sequence (:func:`sobol_removals`): the same distribution per
+        row, less scatter of the weights from seed to seed.
 
     Examples
     --------
@@ -106,9 +135,12 @@ class TextRepresentation:
     [' movie,  cast']
     """
 
-    def __init__(self, indexed_string: IndexedText, distance_metric: Any = "cosine") -> None:
+    def __init__(self, indexed_string: IndexedText, distance_metric: Any = "cosine", *,
+                 sampling_method: str = "independent") -> None:
+        check_option(sampling_method, "sampling_method", "TextRepresentation", SAMPLING_DESIGNS)
         self.indexed_string = indexed_string
         self.distance_metric = distance_metric
+        self.sampling_method = sampling_method
         self.feature_names = list(indexed_string.inverse_vocab)
 
     def distances(self, z: np.ndarray) -> np.ndarray:
@@ -126,7 +158,8 @@ class TextRepresentation:
         """lime's neighbourhood: row 0 is the text; every other row removes 1 to d' features."""
         d = len(self.feature_names)
         z = np.ones((num_samples, d), dtype=np.int8)
-        np.logical_not(sample_removals(num_samples - 1, d, rng), out=z[1:].view(bool))
+        removals = sobol_removals if self.sampling_method == "sobol" else sample_removals
+        np.logical_not(removals(num_samples - 1, d, rng), out=z[1:].view(bool))
         assembler = self.indexed_string.assembler
         return Neighborhood(z, self.distances(z), lambda start, stop: assembler.build(z[start:stop]))
 

@@ -273,3 +273,42 @@ def test_data_labels_like_lime():
         explainer.data_labels(image, np.zeros((3, 3, 3)), segments, brightness, 30)
     with pytest.raises(ValueError, match=r"'num_samples' parameter of LimeImageExplainer.data_labels"):
         explainer.data_labels(image, image, segments, brightness, 1)
+
+
+def test_sobol_rows_keep_every_superpixel_at_one_half_and_follow_the_seed():
+    image = np.zeros((16, 16), dtype=np.uint8)
+    rep = LimeImageExplainer().representation(image, segments=grid_segments(16, 16, 4), sampling_method="sobol")
+    hood = rep.sample(4096, np.random.default_rng(0))
+    z = np.asarray(hood.interpretable)
+    assert z[0].tolist() == [1] * 16 and set(np.unique(z).tolist()) == {0, 1}
+    np.testing.assert_allclose(z[1:].mean(axis=0), 0.5, atol=0.001)  # independent coins: +-0.008 is 1 sd
+    np.testing.assert_array_equal(z, rep.sample(4096, np.random.default_rng(0)).interpretable)
+    assert not np.array_equal(z, rep.sample(4096, np.random.default_rng(1)).interpretable)
+
+
+def test_sobol_rows_scatter_the_weights_less_across_seeds():
+    image = np.full((16, 16), 200, dtype=np.uint8)
+    segments = grid_segments(16, 16, 4)
+    coef = np.linspace(-1.5, 2.0, 16)
+
+    def score(images):  # a non-linear score of the visible superpixels
+        shown = np.stack([(images[:, segments == s] > 0).mean(axis=1) for s in range(16)], axis=1)
+        return 1 / (1 + np.exp(-(shown @ coef) / 2))
+
+    def weights(method, seed):
+        exp = LimeImageExplainer(random_state=seed).explain_instance(
+            image, score, segments=segments, hide_color=0, num_samples=512, mode="regression",
+            sampling_method=method, holdout_samples=0)
+        return np.array([w for _, w in sorted(exp.local_exp[1])])
+
+    runs = {m: np.array([weights(m, s) for s in range(10)]) for m in ("independent", "sobol")}
+    spread = {m: w.std(axis=0).mean() for m, w in runs.items()}
+    assert spread["sobol"] < 0.6 * spread["independent"], spread
+    np.testing.assert_allclose(runs["sobol"].mean(0), runs["independent"].mean(0),
+                               atol=4 * spread["independent"] / np.sqrt(10))
+
+
+def test_unknown_sampling_method_names_the_options():
+    with pytest.raises(ValueError, match="'sampling_method' parameter.*'independent', 'sobol'; got 'lhs'"):
+        LimeImageExplainer().explain_instance(np.zeros((8, 8), dtype=np.uint8), lambda x: np.ones(len(x)),
+                                              segments=grid_segments(8, 8, 4), sampling_method="lhs")

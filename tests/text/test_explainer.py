@@ -8,7 +8,7 @@ from sklearn.metrics.pairwise import pairwise_distances
 
 from lime_core import Explanation, ProbabilityWarning
 from lime_text import DISTANCE_SCALE, IndexedString, LimeTextExplainer, TextRepresentation
-from lime_text._representation import sample_removals
+from lime_text._representation import sample_removals, sobol_removals
 
 FILLER = [f"{a}{b}" for a in ("ka", "lo", "mi", "nu", "pe", "ro", "su", "ti") for b in
           ("bar", "del", "fen", "gor", "hul", "jim", "kep", "lor", "mas", "nop")]
@@ -86,9 +86,10 @@ def test_single_score_model_in_classification_and_regression_modes():
     assert reg.predicted_value == pytest.approx(0.0)
 
 
-def test_sampling_is_limes_distribution():
+@pytest.mark.parametrize("removals", [sample_removals, sobol_removals])
+def test_sampling_is_limes_distribution(removals):
     d, n = 4, 24000
-    removed = sample_removals(n, d, np.random.default_rng(0))
+    removed = removals(n, d, np.random.default_rng(0))
     sizes = np.bincount(removed.sum(axis=1), minlength=d + 1)
     assert sizes[0] == 0
     np.testing.assert_allclose(sizes[1:] / n, 1 / d, atol=0.015)  # k ~ U{1..d}
@@ -96,6 +97,21 @@ def test_sampling_is_limes_distribution():
     codes = np.bincount(pairs @ (1 << np.arange(d)), minlength=16)
     np.testing.assert_allclose(codes[codes > 0] / len(pairs), 1 / 6, atol=0.02)  # uniform 2-subsets
     assert (codes > 0).sum() == 6
+
+
+def test_sobol_documents_follow_the_seed_and_name_their_options():
+    explainer = LimeTextExplainer(random_state=0)
+    rep = explainer.representation("one two three four five six", sampling_method="sobol")
+    z = rep.sample(500, np.random.default_rng(4)).interpretable
+    np.testing.assert_array_equal(z, rep.sample(500, np.random.default_rng(4)).interpretable)
+    assert not np.array_equal(z, rep.sample(500, np.random.default_rng(5)).interpretable)
+    assert z[0].tolist() == [1] * 6 and (z[1:] == 0).any(axis=1).all()
+    exp = LimeTextExplainer(mode="regression", random_state=0).explain_instance(
+        "good fun film", lambda t: np.array([["fun" in x for x in t]], float).T, num_samples=256,
+        sampling_method="sobol")
+    assert exp.as_list()[0][0] == "fun"
+    with pytest.raises(ValueError, match="'sampling_method' parameter.*'independent', 'sobol'; got 'gaussian'"):
+        explainer.explain_instance("good fun film", lambda t: np.ones(len(t)), sampling_method="gaussian")
 
 
 def test_distances_are_cosine_times_100_and_other_metrics():
