@@ -155,6 +155,9 @@ def _add_explain_arguments(parser: argparse.ArgumentParser) -> None:
                        help="rows per call to the model (results do not depend on it)")
     group.add_argument("--random-state", type=int, default=0, metavar="SEED",
                        help="seed of the sampling; the same seed gives the same explanation (default: 0)")
+    group.add_argument("--sobol", action="store_true",
+                       help="lay the samples out as a scrambled Sobol' sequence (sampling_method='sobol'): "
+                            "the same distribution, weights that vary less from seed to seed")
 
 
 def explain_options(args: argparse.Namespace, model: LoadedModel | None = None,
@@ -176,6 +179,8 @@ def explain_options(args: argparse.Namespace, model: LoadedModel | None = None,
     {'num_features': 5, 'random_state': 0, 'top_labels': 1}
     """
     options: dict[str, Any] = {"num_features": args.num_features, "random_state": args.random_state}
+    if getattr(args, "sobol", False):
+        options["sampling_method"] = "sobol"
     if args.num_samples is not None:
         options["num_samples"] = args.num_samples
     if args.batch_size is not None:

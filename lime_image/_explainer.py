@@ -309,6 +309,7 @@ class LimeImageExplainer:
                 bar.close()
         exp = ImageExplanation.from_explanation(base)
         exp.meta.update(segmentation_seed=seed, num_segments=representation.num_segments,
+                        sampling_method=sampling_method,
                         distance_metric=distance_metric if isinstance(distance_metric, str) else "callable",
                         fill=fill if isinstance(fill, str) else ("image" if fill is not None else
                              ("mean" if hide_color is None else "constant")))

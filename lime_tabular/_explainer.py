@@ -490,7 +490,7 @@ class LimeTabularExplainer:
                                  representation.row_scaled, categorical)
 
     def _finish(self, exp: Explanation, representation: TabularRepresentation) -> Explanation:
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = {"meta": dict(exp.meta, sampling_method=representation.sampling_method)}
         model = representation.model
         if exp.mode == "classification" and exp.class_names is None and exp.predict_proba is not None:
             changes["class_names"] = [str(i) for i in range(len(exp.predict_proba))]
@@ -503,7 +503,7 @@ class LimeTabularExplainer:
                                              for label, pairs in local_exp.items()}
             extras["scale"] = model.scaler_scale.tolist()
             changes["extras"] = extras
-        exp = exp.replace(**changes) if changes else exp
+        exp = exp.replace(**changes)
         if self.verbose:
             for label in exp.local_exp:
                 logger.info("label %s: intercept %s, local prediction %s, score %s", label,

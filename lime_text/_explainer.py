@@ -226,6 +226,7 @@ class LimeTextExplainer:
                       domain_mapper=TextDomainMapper(representation.indexed_string),
                       predict_fn_name="classifier_fn", caller="LimeTextExplainer.explain_instance",
                       progress=progress, extras=representation.extras(), **explain_options)
+        changes: dict[str, Any] = {"meta": dict(exp.meta, sampling_method=sampling_method)}
         if exp.class_names is None and exp.predict_proba is not None:
-            exp = exp.replace(class_names=[str(i) for i in range(len(exp.predict_proba))])
-        return exp
+            changes["class_names"] = [str(i) for i in range(len(exp.predict_proba))]
+        return exp.replace(**changes)

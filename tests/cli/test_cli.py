@@ -86,7 +86,7 @@ def test_each_subcommand_help_is_complete(command, options, capsys):
     text = capsys.readouterr().out
     common = () if command == "demo" else ("--model", "--allow-pickle", "--trust", "--method", "--mode",
                                           "--class-names", "--labels", "--top-labels", "--num-features",
-                                          "--num-samples", "--batch-size", "--random-state")
+                                          "--num-samples", "--batch-size", "--random-state", "--sobol")
     for option in options + common + ("--out", "--json", "--title"):
         assert option in text, option
 
@@ -129,6 +129,36 @@ def test_tabular_with_a_skops_model_writes_report_and_json(workdir):
     assert "width" in weights[0]["feature"] or "height" in weights[0]["feature"]
     page = (workdir / "report.html").read_text(encoding="utf-8")
     assert payload["report"] == "report.html" and "ll-modality-tabular" in page and "<script" not in page
+
+
+def test_sobol_option_reaches_the_explainer(workdir, monkeypatch):
+    import lime_tabular
+
+    seen = []
+    real = lime_tabular.LimeTabularExplainer.explain_instance
+
+    def spy(self, *args, **kwargs):
+        exp = real(self, *args, **kwargs)
+        seen.append(exp.meta["sampling_method"])
+        return exp
+
+    monkeypatch.setattr(lime_tabular.LimeTabularExplainer, "explain_instance", spy)
+    write_csv(workdir / "data.csv")
+    write_skops(workdir / "model.skops", logistic())
+    code, _, err = run("tabular", "--model", "model.skops", "--train", "data.csv", "--target", "label",
+                       "--sobol", "--json", *FAST)
+    assert code == EXIT_OK, err
+    assert seen == ["sobol"]
+
+
+def test_explain_options_pass_sobol_to_any_explainer():
+    import argparse
+
+    from lime_core.cli import explain_options
+
+    ns = argparse.Namespace(labels=None, top_labels=None, num_features=5, num_samples=None, batch_size=None,
+                            random_state=0, sobol=True)
+    assert explain_options(ns)["sampling_method"] == "sobol"
 
 
 def test_tabular_table_output_is_the_default(workdir):
