@@ -17,12 +17,36 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SAMPLING_DESIGNS", "scrambled_sobol"]
+__all__ = ["SAMPLING_DESIGNS", "scrambled_sobol", "uniform_float32"]
 
 #: ``sampling_method`` of the text and image explainers: lime's independent rows, or Sobol'.
 SAMPLING_DESIGNS = ("independent", "sobol")
 #: Points generated per call of the Sobol' engine (a power of two): memory stays bounded.
 _SOBOL_BLOCK = 1024
+#: A float32 uniform is a 24-bit integer times this.
+_FLOAT32_STEP = np.float32(2.0 ** -24)
+
+
+def uniform_float32(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Independent uniforms in ``[0, 1)``, float32: the values ``rng.random(shape, dtype=np.float32)`` takes.
+
+    Each is ``(b >> 8) * 2**-24`` for 32 random bits ``b``, as numpy makes them, but the
+    bits come two by two from the generator's raw 64-bit draws, about twice as fast.
+
+    Examples
+    --------
+    >>> u = uniform_float32(np.random.default_rng(0), (2, 3))
+    >>> u.dtype.name, u.shape, bool((u >= 0).all() and (u < 1).all())
+    ('float32', (2, 3), True)
+    >>> bool((uniform_float32(np.random.default_rng(5), (4,)) == np.random.default_rng(5).random(4, dtype=np.float32)).all())
+    True
+    """
+    count = int(np.prod(shape, dtype=np.int64))
+    bits = rng.bit_generator.random_raw((count + 1) // 2).view(np.uint32)[:count]
+    np.right_shift(bits, 8, out=bits)
+    out = bits.astype(np.float32)  # exact: fewer than 24 bits
+    out *= _FLOAT32_STEP
+    return out.reshape(shape)
 
 
 def scrambled_sobol(rng: np.random.Generator, n: int, d: int) -> np.ndarray:

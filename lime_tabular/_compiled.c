@@ -170,27 +170,35 @@ draw_states(PyObject *module, PyObject *args)
         PyErr_Format(PyExc_ValueError, "at most 127 thresholds per feature fit int8 states; got %zd.", width);
         goto done;
     }
+    int32_t *count = PyMem_RawMalloc((size_t)features * sizeof(int32_t));
+    if (count == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
     Py_BEGIN_ALLOW_THREADS
     const float *uu = (const float *)u.buf, *thr = (const float *)thresholds.buf;
     const int8_t *row = (const int8_t *)row_states.buf;
     int8_t *st = (int8_t *)states.buf, *sm = (int8_t *)same.buf;
     int64_t *sc = (int64_t *)same_count.buf;
-    for (Py_ssize_t r = 0; r < rows; r++) {  /* inner loops run along the features: vectorised */
+    for (Py_ssize_t r = 0; r < rows; r++) {  /* inner loops run along the features, in int32: vectorised */
         const float *ur = uu + r * features;
         int8_t *sr = st + r * features, *mr = sm + r * features;
-        for (Py_ssize_t c = 0; c < features; c++) sr[c] = 0;
+        for (Py_ssize_t c = 0; c < features; c++) count[c] = 0;
         for (Py_ssize_t k = 0; k < width; k++) {
             const float *tk = thr + k * features;
-            for (Py_ssize_t c = 0; c < features; c++) sr[c] += (int8_t)(ur[c] >= tk[c]);
+            for (Py_ssize_t c = 0; c < features; c++) count[c] += ur[c] >= tk[c];
         }
         int64_t hits = 0;
         for (Py_ssize_t c = 0; c < features; c++) {
-            mr[c] = (int8_t)(sr[c] == row[c]);
-            hits += mr[c];
+            const int32_t hit = count[c] == row[c];
+            sr[c] = (int8_t)count[c];
+            mr[c] = (int8_t)hit;
+            hits += hit;
         }
         sc[r] = hits;
     }
     Py_END_ALLOW_THREADS
+    PyMem_RawFree(count);
     result = Py_None;
     Py_INCREF(result);
 done:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from lime_core import Neighborhood, scrambled_sobol
+from lime_core import Neighborhood, scrambled_sobol, uniform_float32
 
 from ._designs import latin_hypercube
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
@@ -175,7 +175,7 @@ class TabularRepresentation:
     def _uniform(self, rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
         if self.sampling_method == "lhs":
             return latin_hypercube(rng, n, d, dtype)
-        return rng.random((n, d), dtype=dtype)
+        return uniform_float32(rng, (n, d)) if dtype == np.float32 else rng.random((n, d), dtype=dtype)
 
     def sample(self, num_samples: int, rng: np.random.Generator) -> Neighborhood:
         """Draw lime's neighbourhood of ``num_samples`` rows (row 0 is the row itself).
@@ -239,7 +239,7 @@ class TabularRepresentation:
         if self.sampling_method == "lhs":
             return self._states_of_uniforms([(0, self._uniform(rng, n, s, np.float32))], n)
         rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
-        blocks = ((a, rng.random((min(rows, n - a), s), dtype=np.float32)) for a in range(0, n, rows))
+        blocks = ((a, uniform_float32(rng, (min(rows, n - a), s))) for a in range(0, n, rows))
         return self._states_of_uniforms(blocks, n)
 
     def _states_of_uniforms(self, blocks: Any, n: int

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from lime_core import SAMPLING_DESIGNS, Neighborhood, check_option, scrambled_sobol
+from lime_core import SAMPLING_DESIGNS, Neighborhood, check_option, scrambled_sobol, uniform_float32
 
 from ._indexed import IndexedText
 
@@ -59,8 +59,8 @@ def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) 
     for start in range(0, num_rows, rows_per_block):
         todo = np.arange(start, min(start + rows_per_block, num_rows))
         while todo.size:
-            p = rng.random(todo.size, dtype=np.float32)
-            draw = rng.random((todo.size, num_features), dtype=np.float32) < p[:, None]
+            p = uniform_float32(rng, (todo.size,))
+            draw = uniform_float32(rng, (todo.size, num_features)) < p[:, None]
             removed[todo] = draw
             todo = todo[~draw.any(axis=1)]
     return removed
