@@ -138,3 +138,16 @@ def test_the_compiled_table_pass_is_built_in_ci():
     if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
         pytest.skip("only required where CI=true")
     assert representation._compiled is not None, "lime_tabular._compiled was not built"
+
+
+def test_an_explanation_is_the_same_with_and_without_the_compiled_passes(monkeypatch):
+    import lime_tabular._representation as representation
+
+    if representation._compiled is None:
+        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    data = load_breast_cancer().data
+    model = lambda Z: 1 / (1 + np.exp(-(Z[:, 0] - 14) / 3))  # noqa: E731
+    explainer = LimeTabularExplainer(data, mode="regression", random_state=0)
+    compiled = explainer.explain_instance(data[7], model, num_samples=2000)
+    monkeypatch.setattr(representation, "_compiled", None)
+    assert explainer.explain_instance(data[7], model, num_samples=2000) == compiled
