@@ -1,12 +1,18 @@
-"""Build of the one compiled part of Limelight (everything else is in pyproject.toml).
+"""Build of the compiled parts of Limelight (everything else is in pyproject.toml).
 
 Two optional C modules, each with a NumPy twin that gives the same results, only slower:
 ``lime_tabular._compiled`` runs the per-value passes of tabular sampling (bin states and
 within-bin values), ``lime_text._compiled`` builds the perturbed documents. Without a C
 compiler the install still succeeds and NumPy does the work.
 """
+import os
+
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+
+#: ``make test`` and ``make bench`` set this: there a build error fails the install instead of
+#: falling back to NumPy unnoticed.
+OPTIONAL = os.environ.get("LIMELIGHT_REQUIRE_COMPILED") != "1"
 
 
 class BuildExt(build_ext):
@@ -20,7 +26,7 @@ class BuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=True),
-                 Extension("lime_text._compiled", ["lime_text/_compiled.c"], optional=True)],
+    ext_modules=[Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=OPTIONAL),
+                 Extension("lime_text._compiled", ["lime_text/_compiled.c"], optional=OPTIONAL)],
     cmdclass={"build_ext": BuildExt},
 )

@@ -170,8 +170,8 @@ draw_states(PyObject *module, PyObject *args)
         PyErr_Format(PyExc_ValueError, "at most 127 thresholds per feature fit int8 states; got %zd.", width);
         goto done;
     }
-    int32_t *count = PyMem_RawMalloc((size_t)features * sizeof(int32_t));
-    if (count == NULL) {
+    int32_t *below = PyMem_RawMalloc((size_t)features * sizeof(int32_t));  /* thresholds <= u, per feature */
+    if (below == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -183,22 +183,22 @@ draw_states(PyObject *module, PyObject *args)
     for (Py_ssize_t r = 0; r < rows; r++) {  /* inner loops run along the features, in int32: vectorised */
         const float *ur = uu + r * features;
         int8_t *sr = st + r * features, *mr = sm + r * features;
-        for (Py_ssize_t c = 0; c < features; c++) count[c] = 0;
+        for (Py_ssize_t c = 0; c < features; c++) below[c] = 0;
         for (Py_ssize_t k = 0; k < width; k++) {
             const float *tk = thr + k * features;
-            for (Py_ssize_t c = 0; c < features; c++) count[c] += ur[c] >= tk[c];
+            for (Py_ssize_t c = 0; c < features; c++) below[c] += ur[c] >= tk[c];
         }
         int64_t hits = 0;
         for (Py_ssize_t c = 0; c < features; c++) {
-            const int32_t hit = count[c] == row[c];
-            sr[c] = (int8_t)count[c];
+            const int32_t hit = below[c] == row[c];
+            sr[c] = (int8_t)below[c];
             mr[c] = (int8_t)hit;
             hits += hit;
         }
         sc[r] = hits;
     }
     Py_END_ALLOW_THREADS
-    PyMem_RawFree(count);
+    PyMem_RawFree(below);
     result = Py_None;
     Py_INCREF(result);
 done:
