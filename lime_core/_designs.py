@@ -15,9 +15,11 @@ draws meant to be independent (a bin and a position inside it) would not be.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
-__all__ = ["SAMPLING_DESIGNS", "scrambled_sobol", "uniform_float32"]
+__all__ = ["SAMPLING_DESIGNS", "scrambled_sobol", "sobol_blocks", "uniform_float32"]
 
 #: ``sampling_method`` of the text and image explainers: lime's independent rows, or Sobol'.
 SAMPLING_DESIGNS = ("independent", "sobol")
@@ -49,13 +51,31 @@ def uniform_float32(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndar
     return out.reshape(shape)
 
 
+def sobol_blocks(rng: np.random.Generator, d: int) -> Iterator[np.ndarray]:
+    """A scrambled Sobol' sequence in ``[0, 1)^d``, ``_SOBOL_BLOCK`` float32 points at a time, endless.
+
+    The scrambling (scipy's linear matrix scrambling with a digital shift) is drawn
+    from ``rng``: each seed gives an independent sequence whose every point is uniform
+    on the unit cube. Points are rounded down to float32 below 1.
+
+    Examples
+    --------
+    >>> first = next(sobol_blocks(np.random.default_rng(0), 3))
+    >>> first.shape, first.dtype.name
+    ((1024, 3), 'float32')
+    """
+    from scipy.stats import qmc
+
+    engine = qmc.Sobol(d, scramble=True, seed=rng)
+    below_one = np.nextafter(np.float32(1), np.float32(0))
+    while True:
+        yield np.minimum(engine.random(_SOBOL_BLOCK), below_one).astype(np.float32)  # whole blocks: balanced
+
+
 def scrambled_sobol(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     """The first ``n`` points of a scrambled Sobol' sequence in ``[0, 1)^d``, float32.
 
-    The scrambling (scipy's linear matrix scrambling with a digital shift) is drawn
-    from ``rng``: each seed gives an independent set whose every point is uniform on
-    the unit cube. The points are produced ``_SOBOL_BLOCK`` at a time (the same points
-    as one call) and rounded down to float32 below 1.
+    The points of :func:`sobol_blocks`, gathered.
 
     Parameters
     ----------
@@ -75,14 +95,11 @@ def scrambled_sobol(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     >>> np.sort(np.floor(u * 8), axis=0).T.tolist()  # each eighth of each axis holds one point
     [[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]]
     """
-    from scipy.stats import qmc
-
     out = np.empty((n, d), dtype=np.float32)
     if n == 0 or d == 0:
         return out
-    engine = qmc.Sobol(d, scramble=True, seed=rng)
-    below_one = np.nextafter(np.float32(1), np.float32(0))
+    blocks = sobol_blocks(rng, d)
     for start in range(0, n, _SOBOL_BLOCK):
-        block = engine.random(_SOBOL_BLOCK)[:n - start]  # whole blocks: no balance warning
-        np.minimum(block, below_one, out=out[start:start + block.shape[0]], casting="same_kind")
+        block = next(blocks)[:n - start]
+        out[start:start + block.shape[0]] = block
     return out

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from lime_core import SAMPLING_DESIGNS, Neighborhood, check_option, scrambled_sobol, uniform_float32
+from lime_core import SAMPLING_DESIGNS, Neighborhood, check_option, sobol_blocks, uniform_float32
 
 from ._indexed import IndexedText
 
@@ -21,7 +21,7 @@ __all__ = ["TextRepresentation", "sample_removals", "sobol_removals", "cosine_di
 #: kernel width of 25 weights a document that lost half of its words by about 0.7.
 DISTANCE_SCALE = 100.0
 #: Random numbers drawn at once while sampling (rows x features): bounds memory for long texts.
-SAMPLE_BLOCK = 1 << 20
+SAMPLE_BLOCK = 1 << 18
 
 
 def sample_removals(num_rows: int, num_features: int, rng: np.random.Generator) -> np.ndarray:
@@ -72,6 +72,7 @@ def sobol_removals(num_rows: int, num_features: int, rng: np.random.Generator) -
     Row ``i`` is Sobol' point ``u``: ``p = u_0`` and feature ``j`` is removed when
     ``u_{j+1} < p``, so every row has lime's distribution (see :func:`sample_removals`);
     points that remove nothing are skipped and the sequence continues (one in ``d + 1``).
+    The points are drawn a block at a time, so memory does not grow with ``num_rows``.
 
     Examples
     --------
@@ -81,11 +82,11 @@ def sobol_removals(num_rows: int, num_features: int, rng: np.random.Generator) -
     """
     removed = np.empty((num_rows, num_features), dtype=bool)
     done = 0
-    while done < num_rows:  # one set almost always suffices; a fresh one if not
-        wanted = num_rows - done
-        points = scrambled_sobol(rng, wanted + wanted // max(num_features, 1) + 64, num_features + 1)
+    blocks = sobol_blocks(rng, num_features + 1)  # a block at a time: memory bounded for long texts
+    while done < num_rows:
+        points = next(blocks)
         draw = points[:, 1:] < points[:, :1]
-        kept = draw[draw.any(axis=1)][:wanted]
+        kept = draw[draw.any(axis=1)][:num_rows - done]
         removed[done:done + len(kept)] = kept
         done += len(kept)
     return removed
