@@ -25,6 +25,8 @@ __all__ = ["SAMPLING_DESIGNS", "scrambled_sobol", "sobol_blocks", "uniform_float
 SAMPLING_DESIGNS = ("independent", "sobol")
 #: Points generated per call of the Sobol' engine (a power of two): memory stays bounded.
 _SOBOL_BLOCK = 1024
+#: Dimensions of scipy's Sobol' direction numbers.
+MAX_SOBOL_DIMENSIONS = 21201
 #: A float32 uniform is a 24-bit integer times this.
 _FLOAT32_STEP = np.float32(2.0 ** -24)
 
@@ -66,6 +68,10 @@ def sobol_blocks(rng: np.random.Generator, d: int) -> Iterator[np.ndarray]:
     """
     from scipy.stats import qmc
 
+    if d > MAX_SOBOL_DIMENSIONS:
+        raise ValueError(f"sampling_method='sobol' lays out at most {MAX_SOBOL_DIMENSIONS} random draws per "
+                         f"sample (scipy's Sobol' directions); this neighbourhood needs {d}. Use the "
+                         f"independent design for it.")
     engine = qmc.Sobol(d, scramble=True, seed=rng)
     below_one = np.nextafter(np.float32(1), np.float32(0))
     while True:
@@ -83,7 +89,7 @@ def scrambled_sobol(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     n : int
         Number of points (rows); a power of two balances the set best.
     d : int
-        Dimensions (uniforms per row), at most scipy's 21201.
+        Dimensions (uniforms per row), at most :data:`MAX_SOBOL_DIMENSIONS`.
 
     Returns
     -------

@@ -121,9 +121,10 @@ class TextAssembler:
         if z.ndim != 2 or z.shape[1] != self.num_features:
             raise ValueError(f"z' must have shape (m, {self.num_features}); got shape {z.shape}.")
         gates = self._gates(z)
-        lengths = gates.astype(np.int64) @ self.column_chars
+        kept = gates.astype(np.int64)
+        lengths = kept @ self.column_chars
         if _compiled is not None:
-            return self._build_compiled(gates, lengths)
+            return self._build_compiled(gates, lengths, int((kept @ self.column_bytes).sum()))
         num_bytes = max(1, self.source.shape[0])
         chunk = max(1, MAX_MASK_BYTES // num_bytes)
         documents: list[str] = []
@@ -136,9 +137,8 @@ class TextAssembler:
             documents.extend([text[offsets[i]:offsets[i + 1]] for i in range(stop - start)])
         return documents
 
-    def _build_compiled(self, gates: np.ndarray, lengths: np.ndarray) -> list[str]:
+    def _build_compiled(self, gates: np.ndarray, lengths: np.ndarray, kept_bytes: int) -> list[str]:
         """:meth:`build` in one compiled pass over the pieces (the same documents)."""
-        kept_bytes = int((gates.astype(np.int64) @ self.column_bytes).sum())
         out = bytearray(kept_bytes + _PAD)
         row_bytes = np.empty(gates.shape[0], dtype=np.int64)
         written = _compiled.gather_pieces(gates.view(np.uint8), self.piece_column.astype(np.int64, copy=False),

@@ -112,6 +112,9 @@ def test_sobol_documents_follow_the_seed_and_name_their_options():
     assert exp.as_list()[0][0] == "fun"
     with pytest.raises(ValueError, match="'sampling_method' parameter.*'independent', 'sobol'; got 'gaussian'"):
         explainer.explain_instance("good fun film", lambda t: np.ones(len(t)), sampling_method="gaussian")
+    wide = explainer.representation(" ".join(f"w{i}" for i in range(21201)), sampling_method="sobol")
+    with pytest.raises(ValueError, match="at most 21201 random draws per sample.*needs 21202"):
+        wide.sample(10, np.random.default_rng(0))
 
 
 def test_distances_are_cosine_times_100_and_other_metrics():
