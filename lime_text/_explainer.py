@@ -196,9 +196,9 @@ class LimeTextExplainer:
         sampling_method : {'independent', 'sobol'}, default='independent'
             Keyword-only. lime's independent perturbed documents, or documents laid
             out as a scrambled Sobol' sequence: each still removes ``k ~ U{1..d'}``
-            words, a uniform subset, and the weights scatter somewhat less from seed to
-            seed (top-10 words of 10 seeds on the corpus's three longest reviews at 5000
-            samples: Jaccard 0.99 against 0.97; the gain is larger for tables and images).
+            words, a uniform subset. Text gains little from it (top-10 words of 10 seeds
+            on the corpus's three longest reviews at 5000 samples: Jaccard 0.988 with
+            either design in ``benchmarks/RESULTS.md``); tables and images gain much more.
         **explain_options
             Keyword-only; any other option of :func:`lime_core.explain`
             (``holdout_samples``, ``alpha``, ``std_error``, ``max_samples``...).
