@@ -216,6 +216,17 @@ def test_sobol_design_keeps_lime_sampling_distribution():
     assert not np.array_equal(rows, rep.sample(8192, np.random.default_rng(2)).model_input(1, 8192))
 
 
+def test_sobol_design_draws_undiscretized_columns_from_their_normal():
+    X = np.column_stack([rng.normal(3.0, 2.0, size=500), rng.integers(0, 3, size=500)])
+    explainer = LimeTabularExplainer(X, categorical_features=[1], discretize_continuous=False, random_state=0)
+    rows = explainer.representation(X[0], sampling_method="sobol").sample(4096, np.random.default_rng(0))
+    values = rows.model_input(1, 4096)
+    np.testing.assert_allclose([values[:, 0].mean(), values[:, 0].std()], [X[:, 0].mean(), X[:, 0].std()],
+                               rtol=0.01)  # independent draws: +-1.5% and +-1.1% would be 1 sd
+    np.testing.assert_allclose(np.bincount(values[:, 1].astype(int), minlength=3) / 4095,
+                               np.bincount(X[:, 1].astype(int), minlength=3) / 500, atol=0.003)
+
+
 def test_sobol_design_scatters_the_weights_less_across_seeds():
     X = rng.normal(size=(1000, 8))
     coef = np.array([2.0, -1.5, 1.0, 0.8, -0.6, 0.4, 0.2, 0.0])
