@@ -1,6 +1,7 @@
 """Build of the compiled parts of Limelight (everything else is in pyproject.toml).
 
-Two optional C modules, each with a NumPy twin that gives the same results, only slower:
+Three optional C modules, each with a NumPy twin that gives the same results, only slower:
+``lime_core._compiled`` turns a bit generator's raw draws into float32 uniforms,
 ``lime_tabular._compiled`` runs the per-value passes of tabular sampling (bin states and
 within-bin values), ``lime_text._compiled`` builds the perturbed documents. Without a C
 compiler the install still succeeds and NumPy does the work.
@@ -26,7 +27,8 @@ class BuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=OPTIONAL),
+    ext_modules=[Extension("lime_core._compiled", ["lime_core/_compiled.c"], optional=OPTIONAL),
+                 Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=OPTIONAL),
                  Extension("lime_text._compiled", ["lime_text/_compiled.c"], optional=OPTIONAL)],
     cmdclass={"build_ext": BuildExt},
 )

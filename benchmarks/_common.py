@@ -131,8 +131,13 @@ def peak_memory(fn: Callable[[], Any]) -> tuple[float, Any]:
     """Peak traced memory (MB) above the starting point while ``fn()`` runs, and its result.
 
     numpy reports its buffers to tracemalloc, so this counts arrays and Python objects that
-    the call allocates (not memory held before it started).
+    the call allocates (not memory held before it started). Limelight's buffer pool
+    (:func:`lime_core.release_buffers`) is emptied first, so memory it would reuse from an
+    earlier call counts as allocated by this one.
     """
+    import lime_core
+
+    lime_core.release_buffers()
     gc.collect()
     already = tracemalloc.is_tracing()
     if not already:

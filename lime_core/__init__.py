@@ -7,8 +7,9 @@ A plugin (``lime_tabular``, ``lime_text``, ``lime_image``, or your own) gives a
 :class:`Neighborhood`, calls the black box ``f`` in batches, weights the samples
 with a kernel ``pi_x`` and fits a sparse weighted ridge surrogate ``g`` per label.
 """
+from ._buffers import pooled_empty, release_buffers
 from ._black_box import BlackBoxResult, PredictFnError, ProbabilityWarning, call_black_box, check_scores
-from ._designs import SAMPLING_DESIGNS, scrambled_sobol, sobol_blocks, uniform_float32
+from ._designs import SAMPLING_DESIGNS, UniformStream, scrambled_sobol, sobol_blocks, uniform_float32
 from ._domain import DomainMapper, FeatureNamesMapper
 from ._explain import AUTO_LABELS, DEFAULT_BATCH_SIZE, default_kernel_width, explain
 from ._feature_selection import FEATURE_SELECTION_METHODS
@@ -28,8 +29,8 @@ __all__ = [
     "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "call_black_box",
     "check_int", "check_option", "check_positive_float", "check_random_state", "check_scores",
     "spawn_seed", "default_kernel_width", "explain", "AUTO_LABELS", "SAMPLING_DESIGNS", "scrambled_sobol",
-    "sobol_blocks", "uniform_float32",
+    "sobol_blocks", "uniform_float32", "UniformStream",
     "exponential_kernel",
     "fit_surrogate", "CoalitionSampler", "ShapleyKernel", "explain_shapley", "UnsettledWarning",
-    "explain_many", "global_report",
+    "explain_many", "global_report", "pooled_empty", "release_buffers",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
+from scipy.linalg.lapack import dposv as _cholesky_solve
 
 __all__ = ["WeightedMoments", "weighted_moments", "weighted_moments_many", "weighted_mean_rows", "linear_prediction",
            "block_rows", "row_blocks", "solve_ridge", "weighted_r2"]
@@ -206,13 +207,11 @@ def solve_ridge(moments: WeightedMoments, alpha: float,
     if len(columns) == 0:
         coef = np.zeros((0, cross.shape[1]))
     else:
-        try:
-            coef = scipy.linalg.solve(gram, cross, assume_a="pos")
-        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
+        # LAPACK's Cholesky solve, called directly: scipy.linalg.solve(assume_a="pos") computes
+        # the same, with ~40 microseconds of checks per call on a 31 x 31 system
+        _, coef, info = _cholesky_solve(gram, cross)
+        if info != 0 or not np.all(np.isfinite(coef)):  # not positive definite (alpha = 0, collinear z')
             coef = np.linalg.lstsq(gram, cross, rcond=None)[0]
-        else:
-            if not np.all(np.isfinite(coef)):
-                coef = np.linalg.lstsq(gram, cross, rcond=None)[0]
     intercept = moments.y_mean - moments.x_mean[columns] @ coef
     return coef, intercept
 

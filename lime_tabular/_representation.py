@@ -15,6 +15,9 @@ All random numbers are drawn in ``sample``, as uniforms laid out by the
 ``sampling_method`` design (:mod:`lime_tabular._designs`: independent rows,
 a Latin hypercube, or a scrambled Sobol' sequence); the model inputs are built
 per batch from them, so they do not depend on how the rows are split into batches.
+Independent rows take their bin and within-bin uniforms from a
+:class:`lime_core.UniformStream` seeded by the explanation's generator (a fast
+generator of its own: the bulk of the random numbers, two per value).
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from lime_core import Neighborhood, scrambled_sobol, uniform_float32
+from lime_core import Neighborhood, UniformStream, pooled_empty, scrambled_sobol, uniform_float32
 
 from ._designs import latin_hypercube
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
@@ -200,8 +203,10 @@ class TabularRepresentation:
             within = np.ascontiguousarray(design[:, s:s + b])
             gaussian = ndtri(np.clip(design[:, s + b:].astype(float), 1e-12, 1 - 1e-12))
         else:
-            states, same, same_count = self._draw_states(rng, n)
-            within = self._uniform(rng, n, b, np.float32)  # kept off 0 and 1 where used exactly
+            stream = None if self.sampling_method == "lhs" else UniformStream(rng)  # the bulk uniforms
+            states, same, same_count = self._draw_states(rng, n, stream)
+            within = (self._uniform(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
+                      else stream.draw((n, b)))
             gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
                 self.sampling_method == "lhs") else rng.standard_normal((n, c))
         states[0] = self._row_states
@@ -227,19 +232,19 @@ class TabularRepresentation:
         distances = self._distances(z)
         return Neighborhood(z, distances, TableRows(self, draws))
 
-    def _draw_states(self, rng: np.random.Generator, n: int
+    def _draw_states(self, rng: np.random.Generator, n: int, stream: UniformStream | None = None
                      ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-        """State indices of ``n`` samples; the uniforms are drawn a block of rows at a time.
+        """State indices of ``n`` samples; the uniforms come from ``stream``, a block of rows at a time.
 
-        ``rng.random`` fills an array in order, so blocks give the same numbers as one call
-        (a Latin hypercube is drawn whole) while the uniforms never exist all at once.
-        Returns what :meth:`_states_of_uniforms` returns.
+        A stream fills blocks in order, so blocks give the same numbers as one draw while
+        the uniforms never exist all at once; a Latin hypercube (``stream=None``) is drawn
+        whole from ``rng``. Returns what :meth:`_states_of_uniforms` returns.
         """
         s = len(self.model.state_ids)
-        if self.sampling_method == "lhs":
+        if stream is None:
             return self._states_of_uniforms([(0, self._uniform(rng, n, s, np.float32))], n)
         rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
-        blocks = ((a, uniform_float32(rng, (min(rows, n - a), s))) for a in range(0, n, rows))
+        blocks = ((a, stream.draw((min(rows, n - a), s))) for a in range(0, n, rows))
         return self._states_of_uniforms(blocks, n)
 
     def _states_of_uniforms(self, blocks: Any, n: int
@@ -293,7 +298,7 @@ class TabularRepresentation:
         The rows are built into one matrix; a segment's row 0 is the instance itself.
         """
         m = self.model
-        matrix = np.empty((sum(hi - lo for _, lo, hi in segments), m.codec.num_columns))
+        matrix = pooled_empty((sum(hi - lo for _, lo, hi in segments), m.codec.num_columns))
         instance_rows = []
         offset = 0
         for draws, lo, hi in segments:
@@ -499,7 +504,7 @@ def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray, bins:
                                cubic, INVERSE_CDF_SEGMENTS, out, exact)
     if count > exact.size:  # more tail draws than the buffer holds: find them all
         return out, np.flatnonzero(np.isnan(out))
-    return out, exact[:count]
+    return out, np.sort(exact[:count])  # the pass runs in blocks of columns: ascending, as NumPy's
 
 
 def _evaluate_table(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,

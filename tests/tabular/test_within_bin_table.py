@@ -151,3 +151,7 @@ def test_an_explanation_is_the_same_with_and_without_the_compiled_passes(monkeyp
     compiled = explainer.explain_instance(data[7], model, num_samples=2000)
     monkeypatch.setattr(representation, "_compiled", None)
     assert explainer.explain_instance(data[7], model, num_samples=2000) == compiled
+    import lime_core._designs as designs  # the core's uniform stream too
+
+    monkeypatch.setattr(designs, "_compiled", None)
+    assert explainer.explain_instance(data[7], model, num_samples=2000) == compiled
