@@ -77,6 +77,8 @@ def pooled_empty(shape: int | tuple[int, ...], dtype: Any = float) -> np.ndarray
     """
     dtype = np.dtype(dtype)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if not all(isinstance(k, (int, np.integer)) and k >= 0 for k in shape):
+        raise ValueError(f"The 'shape' parameter of pooled_empty must be non-negative ints; got {shape!r}.")
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if not _ENABLED or dtype.hasobject or not MIN_POOLED_BYTES <= nbytes <= MAX_POOLED_BYTES:
         return np.empty(shape, dtype=dtype)
@@ -87,18 +89,14 @@ def pooled_empty(shape: int | tuple[int, ...], dtype: Any = float) -> np.ndarray
 
 def _claim(nbytes: int) -> np.ndarray:
     """The smallest free buffer of at least ``nbytes``, or a new one (freeing others to stay under the cap)."""
-    best = -1
-    for i in range(len(_buffers)):
-        size = _buffers[i].nbytes
-        if size >= nbytes and _refs(_buffers, i) == _FREE and (best < 0 or size < _buffers[best].nbytes):
-            best = i
-    if best >= 0:
-        return _buffers[best]
     free = sorted((i for i in range(len(_buffers)) if _refs(_buffers, i) == _FREE),
-                  key=lambda i: _buffers[i].nbytes)
+                  key=lambda i: _buffers[i].nbytes)  # the smallest first
+    for i in free:
+        if _buffers[i].nbytes >= nbytes:
+            return _buffers[i]
     total = sum(b.nbytes for b in _buffers) + nbytes
     dropped = set()
-    for i in free:  # the smallest free buffers go first
+    for i in free:  # too much kept: the smallest free buffers go first
         if total <= MAX_POOLED_BYTES:
             break
         total -= _buffers[i].nbytes

@@ -27,6 +27,13 @@ typedef struct {
     uint64_t (*next_raw)(void *state);
 } bitgen_t;
 
+/* A float32 uniform from 32 random bits: (b >> 8) * 2**-24, as Generator.random(dtype=np.float32). */
+static inline float
+uniform24(uint32_t bits)
+{
+    return (float)(bits >> 8) * (1.0f / 16777216.0f);
+}
+
 PyDoc_STRVAR(fill_uniform_float32_doc,
 "fill_uniform_float32(capsule, out) -> None\n\n"
 "Fill the writable float32 buffer out with uniforms in [0, 1) from ceil(len / 2) raw 64-bit\n"
@@ -51,18 +58,16 @@ fill_uniform_float32(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "out must be a float32 buffer.");
         return NULL;
     }
-    const float step = 1.0f / 16777216.0f;  /* 2**-24 */
     float *values = (float *)out.buf;
     const Py_ssize_t count = out.len / 4;
     Py_ssize_t i = 0;
     for (; i + 1 < count; i += 2) {
         const uint64_t raw = bitgen->next_raw(bitgen->state);
-        values[i] = (float)((uint32_t)raw >> 8) * step;
-        values[i + 1] = (float)((uint32_t)(raw >> 32) >> 8) * step;
+        values[i] = uniform24((uint32_t)raw);
+        values[i + 1] = uniform24((uint32_t)(raw >> 32));
     }
     if (i < count) {
-        const uint64_t raw = bitgen->next_raw(bitgen->state);
-        values[i] = (float)((uint32_t)raw >> 8) * step;
+        values[i] = uniform24((uint32_t)bitgen->next_raw(bitgen->state));
     }
     PyBuffer_Release(&out);
     Py_RETURN_NONE;
@@ -104,17 +109,16 @@ sfc64_fill_uniform_float32(PyObject *module, PyObject *args)
     }
     uint64_t s[4];
     memcpy(s, state.buf, sizeof s);
-    const float step = 1.0f / 16777216.0f;  /* 2**-24 */
     float *values = (float *)out.buf;
     const Py_ssize_t count = out.len / 4;
     Py_ssize_t i = 0;
     for (; i + 1 < count; i += 2) {
         const uint64_t raw = sfc64_next(s);
-        values[i] = (float)((uint32_t)raw >> 8) * step;
-        values[i + 1] = (float)((uint32_t)(raw >> 32) >> 8) * step;
+        values[i] = uniform24((uint32_t)raw);
+        values[i + 1] = uniform24((uint32_t)(raw >> 32));
     }
     if (i < count) {
-        values[i] = (float)((uint32_t)sfc64_next(s) >> 8) * step;
+        values[i] = uniform24((uint32_t)sfc64_next(s));
     }
     memcpy(state.buf, s, sizeof s);
     result = Py_None;

@@ -82,11 +82,20 @@ def uniform_float32(rng: np.random.Generator, shape: int | tuple[int, ...],
             _compiled.fill_uniform_float32(bit_generator.capsule, out)
         return out
     count = int(np.prod(shape, dtype=np.int64))
-    bits = bit_generator.random_raw((count + 1) // 2).view(np.uint32)[:count]
+    raw = bit_generator.random_raw((count + 1) // 2)
+    return _raw_to_float32(raw, count, None if out is None else out.reshape(-1)).reshape(shape)
+
+
+def _raw_to_float32(raw: np.ndarray, count: int, out: np.ndarray | None) -> np.ndarray:
+    """The first ``count`` uniforms of 64-bit raw draws, low half first (NumPy twin of the compiled passes).
+
+    Written into ``out`` (flat float32) or, without it, in place over ``raw``: no second array.
+    """
+    bits = raw.view(np.uint32)[:count]
     np.right_shift(bits, 8, out=bits)
-    values = bits.view(np.float32) if out is None else out.reshape(-1)  # in place: no second array
+    values = bits.view(np.float32) if out is None else out
     np.multiply(bits, _FLOAT32_STEP, out=values, dtype=np.float32, casting="unsafe")  # exact: < 2**24
-    return values.reshape(shape)
+    return values
 
 
 #: Rounds SFC64 runs after seeding before its draws are used (numpy.random.SFC64 runs 12).
@@ -143,10 +152,7 @@ class UniformStream:
         generator = np.random.SFC64()
         generator.state = {"bit_generator": "SFC64", "state": {"state": self._state.copy()},
                            "has_uint32": 0, "uinteger": 0}
-        count = out.size
-        bits = generator.random_raw((count + 1) // 2).view(np.uint32)[:count]
-        np.right_shift(bits, 8, out=bits)
-        np.multiply(bits, _FLOAT32_STEP, out=out.reshape(-1), dtype=np.float32, casting="unsafe")
+        _raw_to_float32(generator.random_raw((out.size + 1) // 2), out.size, out.reshape(-1))
         self._state[:] = generator.state["state"]["state"]
         return out
 

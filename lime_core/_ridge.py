@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from scipy.linalg.lapack import dposv as _cholesky_solve
 
 __all__ = ["WeightedMoments", "weighted_moments", "weighted_moments_many", "weighted_mean_rows", "linear_prediction",

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from lime_core import Neighborhood, UniformStream, pooled_empty, scrambled_sobol, uniform_float32
+from lime_core import Neighborhood, UniformStream, pooled_empty, scrambled_sobol
 
 from ._designs import latin_hypercube
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
@@ -175,11 +175,6 @@ class TabularRepresentation:
         return "(" + ", ".join(f"{v:g}" for v in block) + ")"
 
     # ------------------------------------------------------------------ sampling
-    def _uniform(self, rng: np.random.Generator, n: int, d: int, dtype: Any = float) -> np.ndarray:
-        if self.sampling_method == "lhs":
-            return latin_hypercube(rng, n, d, dtype)
-        return uniform_float32(rng, (n, d)) if dtype == np.float32 else rng.random((n, d), dtype=dtype)
-
     def sample(self, num_samples: int, rng: np.random.Generator) -> Neighborhood:
         """Draw lime's neighbourhood of ``num_samples`` rows (row 0 is the row itself).
 
@@ -205,10 +200,10 @@ class TabularRepresentation:
         else:
             stream = None if self.sampling_method == "lhs" else UniformStream(rng)  # the bulk uniforms
             states, same, same_count = self._draw_states(rng, n, stream)
-            within = (self._uniform(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
+            within = (latin_hypercube(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
                       else stream.draw((n, b)))
-            gaussian = ndtri(np.clip(self._uniform(rng, n, c), 1e-12, 1 - 1e-12)) if (
-                self.sampling_method == "lhs") else rng.standard_normal((n, c))
+            gaussian = (ndtri(np.clip(latin_hypercube(rng, n, c), 1e-12, 1 - 1e-12)) if stream is None
+                        else rng.standard_normal((n, c)))
         states[0] = self._row_states
         missing = rng.random((n, c)) < m.cont_missing if c else np.zeros((n, 0), dtype=bool)
         missing[0] = self._cont_row_missing
@@ -242,7 +237,7 @@ class TabularRepresentation:
         """
         s = len(self.model.state_ids)
         if stream is None:
-            return self._states_of_uniforms([(0, self._uniform(rng, n, s, np.float32))], n)
+            return self._states_of_uniforms([(0, latin_hypercube(rng, n, s, np.float32))], n)
         rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
         blocks = ((a, stream.draw((min(rows, n - a), s))) for a in range(0, n, rows))
         return self._states_of_uniforms(blocks, n)

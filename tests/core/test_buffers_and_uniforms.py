@@ -48,6 +48,12 @@ def test_a_black_box_that_keeps_its_batches_keeps_them_unchanged():
     assert not any(np.shares_memory(a, b) for a in kept[:len(snapshot)] for b in kept[len(snapshot):])
 
 
+@pytest.mark.parametrize("shape", [(-1, 3), (2.5,), ("3",)])
+def test_pooled_empty_names_a_bad_shape(shape):
+    with pytest.raises(ValueError, match="'shape' parameter of pooled_empty must be non-negative ints"):
+        pooled_empty(shape)
+
+
 def test_small_and_object_arrays_are_plain_numpy_arrays():
     small = pooled_empty(10)
     assert small.base is None and small.shape == (10,)
