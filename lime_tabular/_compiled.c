@@ -6,7 +6,9 @@
  *   each draw's bin. t32 = u * G in float32 (exact, G a power of two), segment
  *   k = min(floor(t32), G - 1), t = t32 - k in float64, then Horner's rule c3 t + c2, * t, + c1,
  *   * t, + c0, each step rounded to float64 (compiled with -ffp-contract=off: no fused
- *   multiply-add). Values on segments flagged NaN in the table (a bin's steep tails) come out
+ *   multiply-add). A split segment (row (NaN, first, *, *)) hands the draw to its finer
+ *   sub-segment j = min(floor(t * SUB), SUB - 1) at t = t * SUB - j (both exact in float64).
+ *   Values on segments flagged NaN in the table (the steepest end of a bin's tail) come out
  *   NaN; their flat indices go to `exact_index` (up to its capacity) to be computed exactly.
  * - draw_states (NumPy twin: TableModel.draw_states and the z' of TabularRepresentation.sample):
  *   state = the number of a feature's cumulative-frequency thresholds at or below u (float32
@@ -17,49 +19,100 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
-/* Values per block of within_bin_values: a block of rows (128 KB of output) stays in the L2
- * cache while the pass runs through it column by column, so the part of the table it reads
- * at a time is one column's (its bins x segments x 32 bytes, about 32 KB for lime's
- * quartiles) instead of the whole table, which outgrows the L2 cache at 30 columns. */
-#define BLOCK_VALUES 16384
+/* Horner's rule for c3 t^3 + c2 t^2 + c1 t + c0, each step rounded (no fused multiply-add). */
+static inline double
+horner(const double *q, double t)
+{
+    double v = q[3] * t;
+    v = v + q[2];
+    v = v * t;
+    v = v + q[1];
+    v = v * t;
+    return v + q[0];
+}
 
+/* One part of a within_bin_values call: a neighbourhood's (or its hold-out rows') draws. */
+typedef struct {
+    Py_buffer bins, u, out, exact_index;
+    Py_ssize_t rows, exact;
+} Part;
+
+/* within_bin_values runs through the draws one column at a time, every part's rows of it, so
+ * the part of the table it reads at a time is one column's (its bins x segments x 32 bytes,
+ * about 49 KB for lime's quartiles, plus split segments: it stays in the L1/L2 cache) instead
+ * of the whole table, which outgrows the L2 cache at about 30 columns and costs a cache miss
+ * per value. Parts share the column's pass, so a small part (the hold-out rows) does not load
+ * the table again. The uniforms are read through their strides: drawn column by column (a
+ * column-major array) they are read in order. */
 #define DEFINE_EVALUATE(NAME, BIN_TYPE)                                                           \
-    static Py_ssize_t NAME(const BIN_TYPE *bins, const float *u, const int64_t *first_segment,     \
-                           const double *table, Py_ssize_t table_segments, Py_ssize_t segments,    \
-                           double *out, int64_t *exact_index, Py_ssize_t exact_capacity,          \
-                           Py_ssize_t rows, Py_ssize_t columns, int *out_of_range)                \
+    static int NAME(Part *parts, Py_ssize_t n_parts, const int64_t *first_segment,               \
+                    const double *table, Py_ssize_t table_segments, Py_ssize_t segments,           \
+                    Py_ssize_t subsegments, Py_ssize_t columns, const int64_t *prefetch_rows,      \
+                    Py_ssize_t prefetch_columns)                                                  \
     {                                                                                             \
         const float scale = (float)segments;                                                      \
-        Py_ssize_t exact = 0;                                                                     \
-        const Py_ssize_t block = columns < BLOCK_VALUES ? BLOCK_VALUES / columns : 1;             \
-        for (Py_ssize_t r0 = 0; r0 < rows; r0 += block) {                                         \
-            const Py_ssize_t r1 = r0 + block < rows ? r0 + block : rows;                          \
-            for (Py_ssize_t c = 0; c < columns; c++) {                                            \
-                for (Py_ssize_t r = r0; r < r1; r++) {                                            \
+        for (Py_ssize_t c = 0; c < columns; c++) {                                                \
+            const Py_ssize_t first = (Py_ssize_t)first_segment[c];                                \
+            /* the next column's table rows, a cache line every few draws of this column */       \
+            const char *ahead[2] = {NULL, NULL};                                                  \
+            Py_ssize_t ahead_lines[2] = {0, 0};                                                   \
+            if (c + 1 < prefetch_columns) {                                                       \
+                const int64_t *next = prefetch_rows + 4 * (c + 1);                                \
+                for (int h = 0; h < 2; h++) {                                                     \
+                    if (next[2 * h] >= 0 && next[2 * h] <= next[2 * h + 1]                        \
+                        && next[2 * h + 1] <= table_segments) {                                   \
+                        ahead[h] = (const char *)(table + 4 * next[2 * h]);                       \
+                        ahead_lines[h] = (next[2 * h + 1] - next[2 * h]) / 2;  /* 32-byte rows */  \
+                    }                                                                             \
+                }                                                                                 \
+            }                                                                                     \
+            Py_ssize_t ahead_done = 0;                                                            \
+            for (Py_ssize_t p = 0; p < n_parts; p++) {                                            \
+                Part *part = parts + p;  /* its fields in locals: stores to out cannot alias them */ \
+                const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf;                          \
+                const char *uc = (const char *)part->u.buf + c * part->u.strides[1];              \
+                const Py_ssize_t u_row_stride = part->u.strides[0];                               \
+                double *out = (double *)part->out.buf;                                            \
+                int64_t *exact_index = (int64_t *)part->exact_index.buf;                          \
+                const Py_ssize_t exact_capacity = part->exact_index.len / 8;                      \
+                const Py_ssize_t rows = part->rows;                                               \
+                Py_ssize_t exact = part->exact;                                                   \
+                for (Py_ssize_t r = 0; r < rows; r++) {                                           \
+                    if (ahead_done < ahead_lines[0] + ahead_lines[1]) {                           \
+                        const Py_ssize_t line = ahead_done++;                                     \
+                        __builtin_prefetch(line < ahead_lines[0] ? ahead[0] + 64 * line           \
+                                           : ahead[1] + 64 * (line - ahead_lines[0]));            \
+                    }                                                                             \
                     const Py_ssize_t i = r * columns + c;                                         \
-                    const float t32 = u[i] * scale;                                               \
+                    const float t32 = *(const float *)(uc + r * u_row_stride) * scale;            \
                     Py_ssize_t k = (Py_ssize_t)t32;                                               \
                     if (k > segments - 1) k = segments - 1;                                       \
                     const double t = (double)t32 - (double)k;                                     \
-                    const Py_ssize_t s = (Py_ssize_t)first_segment[c] + (Py_ssize_t)bins[i] * segments + k; \
-                    if (s < 0 || s >= table_segments) { *out_of_range = 1; return 0; }            \
+                    const Py_ssize_t s = first + (Py_ssize_t)bins[i] * segments + k;              \
+                    if (s < 0 || s >= table_segments) return -1;                                  \
                     const double *q = table + 4 * s;                                              \
-                    double v = q[3] * t;                                                          \
-                    v = v + q[2];                                                                 \
-                    v = v * t;                                                                    \
-                    v = v + q[1];                                                                 \
-                    v = v * t;                                                                    \
-                    v = v + q[0];                                                                 \
+                    /* a split segment (NaN, first, ...) hands the draw to its finer sub-segment: \
+                     * selected without a branch, so a rare split never stalls the pipeline */    \
+                    const int split = (q[0] != q[0]) & (q[1] == q[1]);                            \
+                    const double ts = t * (double)subsegments;                                    \
+                    Py_ssize_t j = (Py_ssize_t)ts;                                                \
+                    if (j > subsegments - 1) j = subsegments - 1;                                 \
+                    const double sub_first = split ? q[1] : 0.0;                                  \
+                    const Py_ssize_t s2 = split ? (Py_ssize_t)sub_first + j : s;                  \
+                    if (s2 < 0 || s2 >= table_segments) return -1;                                \
+                    const double v = horner(table + 4 * s2, split ? ts - (double)j : t);          \
                     out[i] = v;                                                                   \
                     if (v != v) {                                                                 \
                         if (exact < exact_capacity) exact_index[exact] = (int64_t)i;              \
                         exact++;                                                                  \
                     }                                                                             \
                 }                                                                                 \
+                part->exact = exact;                                                              \
             }                                                                                     \
         }                                                                                         \
-        return exact;                                                                             \
+        return 0;                                                                                 \
     }
 
 DEFINE_EVALUATE(evaluate_int8, int8_t)
@@ -77,74 +130,147 @@ expect_length(const Py_buffer *view, Py_ssize_t count, Py_ssize_t itemsize, cons
     return 0;
 }
 
+/* Acquire one part's buffers (all or none) and check them against the column count. */
+static int
+acquire_part(PyObject *item, Py_ssize_t index, Py_ssize_t bin_itemsize, Py_ssize_t columns, Part *part)
+{
+    PyObject *bins, *u, *out, *exact_index;
+    if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "OOOO", &bins, &u, &out, &exact_index)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "part %zd must be a tuple (bins, u, out, exact_index).", index);
+        return -1;
+    }
+    int got = 0;
+    if (PyObject_GetBuffer(u, &part->u, PyBUF_STRIDES | PyBUF_FORMAT) < 0) goto fail;
+    got = 1;
+    if (PyObject_GetBuffer(bins, &part->bins, PyBUF_SIMPLE) < 0) goto fail;
+    got = 2;
+    if (PyObject_GetBuffer(out, &part->out, PyBUF_WRITABLE) < 0) goto fail;
+    got = 3;
+    if (PyObject_GetBuffer(exact_index, &part->exact_index, PyBUF_WRITABLE) < 0) goto fail;
+    got = 4;
+    if (part->u.ndim != 2 || part->u.itemsize != 4 || part->u.format == NULL || strcmp(part->u.format, "f") != 0
+        || part->u.shape[1] != columns) {
+        PyErr_Format(PyExc_ValueError, "u of part %zd must be a 2-D float32 array with %zd columns.", index,
+                     columns);
+        goto fail;
+    }
+    part->rows = part->u.shape[0];
+    part->exact = 0;
+    if (expect_length(&part->bins, part->rows * columns, bin_itemsize, "bins")
+        || expect_length(&part->out, part->rows * columns, 8, "out")) {
+        goto fail;
+    }
+    return 0;
+fail:
+    if (got > 3) PyBuffer_Release(&part->exact_index);
+    if (got > 2) PyBuffer_Release(&part->out);
+    if (got > 1) PyBuffer_Release(&part->bins);
+    if (got > 0) PyBuffer_Release(&part->u);
+    return -1;
+}
+
 PyDoc_STRVAR(within_bin_values_doc,
-"within_bin_values(bins, bin_itemsize, u, first_segment, table, segments, out, exact_index) -> int\n\n"
+"within_bin_values(parts, bin_itemsize, first_segment, table, segments, subsegments, prefetch_rows) -> list\n\n"
 "Within-bin values of (rows, columns) draws from the interleaved cubic table.\n\n"
-"bins: C-contiguous int8/int16/int32 bin of each draw (bin_itemsize 1, 2 or 4 bytes);\n"
-"u: float32 uniforms of the same shape; first_segment: int64 first table segment of each\n"
-"column; table: float64 (table_segments, 4) coefficients c0..c3; segments: segments per bin;\n"
-"out: writable float64 (rows, columns); exact_index: writable int64 buffer. Returns how many\n"
-"values are NaN (to be computed exactly); the first len(exact_index) of their flat indices\n"
-"are in exact_index, in the order the blocked pass meets them (not sorted).");
+"parts: sequence of (bins, u, out, exact_index), one per block of draws (all with the same\n"
+"columns): bins C-contiguous int8/int16/int32 (bin_itemsize 1, 2 or 4 bytes); u a 2-D float32\n"
+"array (rows, columns), any strides (column-major reads fastest); out a writable C-contiguous\n"
+"float64 (rows, columns); exact_index a writable int64 buffer. first_segment: int64 first table\n"
+"segment of each column; table: float64 (table_segments, 4) coefficients c0..c3 (a row\n"
+"(NaN, first, *, *) sends the draw to `subsegments` finer rows from row `first`); segments:\n"
+"segments per bin; prefetch_rows: int64 (columns, 4) table rows [first, stop) of each column's\n"
+"segments and of its finer ones, read ahead a column early (no value depends on it; may be\n"
+"empty). Returns, per part, how many values are NaN (to be computed exactly); the\n"
+"first len(exact_index) of their flat indices (row * columns + column) are in its exact_index,\n"
+"column by column (not sorted).");
 
 static PyObject *
 within_bin_values(PyObject *module, PyObject *args)
 {
-    Py_buffer bins, u, first_segment, table, out, exact_index;
-    Py_ssize_t bin_itemsize, segments;
-    if (!PyArg_ParseTuple(args, "y*ny*y*y*nw*w*", &bins, &bin_itemsize, &u, &first_segment, &table,
-                          &segments, &out, &exact_index)) {
+    PyObject *part_list;
+    Py_buffer first_segment, table;
+    Py_buffer prefetch_rows;
+    Py_ssize_t bin_itemsize, segments, subsegments;
+    if (!PyArg_ParseTuple(args, "Ony*y*nny*", &part_list, &bin_itemsize, &first_segment, &table, &segments,
+                          &subsegments, &prefetch_rows)) {
         return NULL;
     }
-    PyObject *result = NULL;
-    Py_ssize_t columns = first_segment.len / 8;
-    Py_ssize_t count = u.len / 4;
-    Py_ssize_t rows = columns > 0 ? count / columns : 0;
-    Py_ssize_t table_segments = table.len / 32;
-    int out_of_range = 0;
-    Py_ssize_t exact = 0;
+    PyObject *result = NULL, *sequence = NULL;
+    Part *parts = NULL;
+    Py_ssize_t acquired = 0, n_parts = 0;
+    const Py_ssize_t columns = first_segment.len / 8;
+    const Py_ssize_t table_segments = table.len / 32;
     if (bin_itemsize != 1 && bin_itemsize != 2 && bin_itemsize != 4) {
         PyErr_Format(PyExc_ValueError, "bin_itemsize must be 1, 2 or 4; got %zd.", bin_itemsize);
         goto done;
     }
-    if (segments < 1) {
-        PyErr_Format(PyExc_ValueError, "segments must be >= 1; got %zd.", segments);
+    if (segments < 1 || subsegments < 1) {
+        PyErr_Format(PyExc_ValueError, "segments and subsegments must be >= 1; got %zd and %zd.", segments,
+                     subsegments);
         goto done;
     }
-    if (first_segment.len % 8 || u.len % 4 || table.len % 32 || (columns > 0 && count % columns)) {
-        PyErr_SetString(PyExc_ValueError, "buffers are not whole rows of int64 / float32 / 4 float64.");
+    if (first_segment.len % 8 || table.len % 32 || prefetch_rows.len % 32) {
+        PyErr_SetString(PyExc_ValueError, "buffers are not whole int64 / 4 float64 / 4 int64 items.");
         goto done;
     }
-    if (expect_length(&bins, count, bin_itemsize, "bins") || expect_length(&out, count, 8, "out")) {
+    const Py_ssize_t prefetch_columns = prefetch_rows.len / 32;
+    sequence = PySequence_Fast(part_list, "parts must be a sequence of (bins, u, out, exact_index).");
+    if (sequence == NULL) goto done;
+    n_parts = PySequence_Fast_GET_SIZE(sequence);
+    parts = PyMem_Calloc(n_parts > 0 ? (size_t)n_parts : 1, sizeof(Part));
+    if (parts == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
+    for (; acquired < n_parts; acquired++) {
+        if (acquire_part(PySequence_Fast_GET_ITEM(sequence, acquired), acquired, bin_itemsize, columns,
+                         parts + acquired) < 0) {
+            goto done;
+        }
+    }
+    int status;
     Py_BEGIN_ALLOW_THREADS
     if (bin_itemsize == 1) {
-        exact = evaluate_int8((const int8_t *)bins.buf, (const float *)u.buf, (const int64_t *)first_segment.buf,
-                              (const double *)table.buf, table_segments, segments, (double *)out.buf,
-                              (int64_t *)exact_index.buf, exact_index.len / 8, rows, columns, &out_of_range);
+        status = evaluate_int8(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
+                               table_segments, segments, subsegments, columns,
+                               (const int64_t *)prefetch_rows.buf, prefetch_columns);
     } else if (bin_itemsize == 2) {
-        exact = evaluate_int16((const int16_t *)bins.buf, (const float *)u.buf, (const int64_t *)first_segment.buf,
-                               (const double *)table.buf, table_segments, segments, (double *)out.buf,
-                               (int64_t *)exact_index.buf, exact_index.len / 8, rows, columns, &out_of_range);
+        status = evaluate_int16(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
+                                table_segments, segments, subsegments, columns,
+                               (const int64_t *)prefetch_rows.buf, prefetch_columns);
     } else {
-        exact = evaluate_int32((const int32_t *)bins.buf, (const float *)u.buf, (const int64_t *)first_segment.buf,
-                               (const double *)table.buf, table_segments, segments, (double *)out.buf,
-                               (int64_t *)exact_index.buf, exact_index.len / 8, rows, columns, &out_of_range);
+        status = evaluate_int32(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
+                                table_segments, segments, subsegments, columns,
+                               (const int64_t *)prefetch_rows.buf, prefetch_columns);
     }
     Py_END_ALLOW_THREADS
-    if (out_of_range) {
+    if (status < 0) {
         PyErr_SetString(PyExc_ValueError, "a bin index points outside the within-bin table.");
         goto done;
     }
-    result = PyLong_FromSsize_t(exact);
+    result = PyList_New(n_parts);
+    if (result == NULL) goto done;
+    for (Py_ssize_t p = 0; p < n_parts; p++) {
+        PyObject *count = PyLong_FromSsize_t(parts[p].exact);
+        if (count == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, p, count);
+    }
 done:
-    PyBuffer_Release(&bins);
-    PyBuffer_Release(&u);
+    for (Py_ssize_t p = 0; p < acquired; p++) {
+        PyBuffer_Release(&parts[p].bins);
+        PyBuffer_Release(&parts[p].u);
+        PyBuffer_Release(&parts[p].out);
+        PyBuffer_Release(&parts[p].exact_index);
+    }
+    PyMem_Free(parts);
+    Py_XDECREF(sequence);
     PyBuffer_Release(&first_segment);
     PyBuffer_Release(&table);
-    PyBuffer_Release(&out);
-    PyBuffer_Release(&exact_index);
+    PyBuffer_Release(&prefetch_rows);
     return result;
 }
 

@@ -33,11 +33,13 @@ _SMALL_STATES = 24
 _BLOCK_ELEMENTS = 32768
 #: Segments per bin of the within-bin inverse-CDF table (a power of two: ``u * SEGMENTS`` is exact).
 INVERSE_CDF_SEGMENTS = 256
+#: Finer segments (a power of two) a segment is split into when it fails its accuracy test.
+INVERSE_CDF_SUBSEGMENTS = 16
 #: A table segment is used only if its error bound is within this share of the bin's standard
-#: deviation; draws on other segments are computed exactly.
+#: deviation; other segments are split, and draws on sub-segments that still fail are computed exactly.
 INVERSE_CDF_TOLERANCE = 1e-6
-#: Largest table (32 bytes per segment, ~49 KB per quartile-binned column): wider tables draw
-#: every within-bin value exactly instead.
+#: Largest table of regular segments (32 bytes each, ~49 KB per quartile-binned column, plus
+#: ~15% of split segments): wider tables draw every within-bin value exactly instead.
 MAX_INVERSE_CDF_TABLE_BYTES = 32 * 2**20
 
 
@@ -86,6 +88,7 @@ class TableModel:
     discretizer: BaseDiscretizer | None
     group_names: dict[int, list[str]] = field(default_factory=dict)
     _cubic: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _cubic_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def bin_cubic(self) -> np.ndarray | None:
@@ -99,9 +102,34 @@ class TableModel:
             self._cubic = inverse_cdf_table(*self.bin_table)
         return self._cubic
 
+    @property
+    def bin_cubic_rows(self) -> np.ndarray | None:
+        """Per binned column, the rows of :attr:`bin_cubic` its regular bins use.
+
+        An int64 array of shape (columns, 4): ``[first, stop)`` of its regular segments and
+        ``[first, stop)`` of its split segments' finer ones (empty when none is split); the
+        compiled pass prefetches them a column ahead. ``None`` when there is no table.
+        """
+        cubic = self.bin_cubic
+        if cubic is None:
+            return None
+        if self._cubic_rows is None:
+            g = INVERSE_CDF_SEGMENTS
+            first = self.bin_offsets * g
+            stop = first + self.n_regular[self.bin_pos] * g
+            rows = np.zeros((first.size, 4), dtype=np.int64)
+            rows[:, 0], rows[:, 1] = first, stop
+            for c, (a, b) in enumerate(zip(first, stop)):
+                head = cubic[a:b, :2]
+                sub_first = head[np.isnan(head[:, 0]) & ~np.isnan(head[:, 1]), 1]
+                if sub_first.size:
+                    rows[c, 2], rows[c, 3] = sub_first.min(), sub_first.max() + INVERSE_CDF_SUBSEGMENTS
+            self._cubic_rows = rows
+        return self._cubic_rows
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_cubic"] = None
+        state["_cubic"] = state["_cubic_rows"] = None
         return state
 
     @property
@@ -392,45 +420,68 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
                       low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Per bin, a piecewise cubic of the within-bin inverse CDF: ``SEGMENTS`` segments of ``u``.
 
-    Segment ``k`` of bin ``b`` is column ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
-    ``(c0, c1, c2, c3)`` (rows) of the cubic Hermite interpolant in ``t = u * SEGMENTS - k``
+    Segment ``k`` of bin ``b`` is row ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
+    ``(c0, c1, c2, c3)`` of the cubic Hermite interpolant in ``t = u * SEGMENTS - k``
     (values and exact derivatives at both ends). The value is
     ``x(u) = mean + signed_std * Q(start + u * span)`` with ``Q`` the inverse normal
     CDF, so the interpolation error is at most ``h**4 / 384 * max |x_4|`` with
-    ``h = 1 / SEGMENTS`` and the fourth derivative
+    ``h`` the segment's width in ``u`` and the fourth derivative
     ``x_4 = signed_std * span**4 * z (7 + 6 z**2) / phi(z)**4``, largest at the segment
     end with the larger ``|z|``. A segment whose bound exceeds ``INVERSE_CDF_TOLERANCE``
     bin standard deviations, or that comes within ten tolerances of the bin's bounds
-    (so a cubic never leaves the bin), is all NaN: those draws (the steep tails of a
-    bin) are computed exactly.
+    (so a cubic never leaves the bin), is split into ``INVERSE_CDF_SUBSEGMENTS`` finer
+    segments, stored after the regular ones: its row is ``(NaN, first sub-segment row, 0, 0)``
+    and sub-segment ``j`` covers ``t`` in ``[j, j + 1) / SUBSEGMENTS``. A sub-segment that
+    still fails the same test (the steepest end of a bin's tail, about 0.1% of the draws)
+    is all NaN, as is every segment of a bin with no values (the missing and unseen states):
+    those draws are computed exactly.
 
     Returns
     -------
-    ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS, 4)
+    ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS + n_split * INVERSE_CDF_SUBSEGMENTS, 4)
         One segment per row, its four coefficients side by side (one cache line per look-up).
 
     Examples
     --------
     >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
     >>> table = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
-    >>> table.shape, bool(np.isnan(table[0]).all()), bool(np.isfinite(table[128]).all())
-    ((256, 4), True, True)
+    >>> table.shape[0] > 256, bool(np.isnan(table[0, 0])), int(table[0, 1]) >= 256
+    (True, True, True)
+    >>> bool(np.isfinite(table[128]).all()), bool(np.isnan(table[int(table[0, 1])]).all())
+    (True, True)
     """
     columns = [np.asarray(a, dtype=float) for a in (start, span, mean, signed_std, low, high)]
-    g = INVERSE_CDF_SEGMENTS
-    table = np.empty((columns[0].size * g, 4))  # filled in place: no concatenated copy
+    g, sub = INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS
+    n_bins = columns[0].size
+    table = np.empty((n_bins * g, 4))  # filled in place: no concatenated copy
     chunk = 64  # bins at a time: temporaries of ~130 KB each
-    for a in range(0, columns[0].size, chunk):
-        part = _cubic_segments(*(c[a:a + chunk, None] for c in columns))
-        table[a * g:a * g + part.shape[0]] = part
-    return table
+    for a in range(0, n_bins, chunk):
+        part = _cubic_segments(*(c[a:a + chunk, None] for c in columns), first=np.zeros((1, 1)), count=g, g=g)
+        table[a * g:(a + part.shape[0]) * g] = part.reshape(-1, 4)
+    # split the segments that failed, of bins that hold values (a missing or unseen state stays NaN)
+    failed = np.flatnonzero(np.isnan(table[:, 0]) & np.repeat(np.isfinite(columns[4]), g))
+    if not failed.size:
+        return table
+    owner, k = np.divmod(failed, g)
+    parts = [table]
+    for a in range(0, failed.size, chunk * 16):  # segments at a time: temporaries of ~130 KB each
+        rows = slice(a, a + chunk * 16)
+        params = (c[owner[rows], None] for c in columns)
+        part = _cubic_segments(*params, first=(k[rows] / g)[:, None], count=sub, g=g * sub)
+        parts.append(part.reshape(-1, 4))
+    table[failed] = [np.nan, 0.0, 0.0, 0.0]
+    table[failed, 1] = table.shape[0] + np.arange(failed.size) * sub
+    return np.concatenate(parts)
 
 
 def _cubic_segments(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signed_std: np.ndarray,
-                    low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """:func:`inverse_cdf_table` of a few bins (arguments of shape (bins, 1))."""
-    g = INVERSE_CDF_SEGMENTS
-    nodes = np.arange(g + 1) / g
+                    low: np.ndarray, high: np.ndarray, first: np.ndarray, count: int, g: int) -> np.ndarray:
+    """``count`` cubic segments of width ``1 / g`` in ``u`` from ``first``, per bin: (bins, count, 4).
+
+    The bin arguments and ``first`` have shape (bins, 1); see :func:`inverse_cdf_table`.
+    A segment that fails its accuracy or inside-the-bin test is all NaN.
+    """
+    nodes = first + np.arange(count + 1) / g  # exact: dyadic fractions
     with np.errstate(all="ignore"):
         value = truncated_inverse_cdf(nodes, start, span, mean, signed_std, low, high)
         z = ndtri(np.minimum(start + nodes * span, 1.0))
@@ -439,7 +490,7 @@ def _cubic_segments(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signe
         p0, p1, m0, m1 = value[:, :-1], value[:, 1:], slope[:, :-1], slope[:, 1:]
         table = np.stack([p0, m0, 3 * (p1 - p0) - 2 * m0 - m1, 2 * (p0 - p1) + m0 + m1], axis=-1)
         fourth = np.abs(z * (7 + 6 * z * z)) / density ** 4
-        bound = span ** 4 * np.maximum(fourth[:, :-1], fourth[:, 1:]) / (384.0 * g ** 4)  # in bin stds
+        bound = span ** 4 * np.maximum(fourth[:, :-1], fourth[:, 1:]) / (384.0 * float(g) ** 4)  # in bin stds
         tol = INVERSE_CDF_TOLERANCE * np.abs(signed_std)
         inside = (np.minimum(p0, p1) - low > 10 * tol) & (high - np.maximum(p0, p1) > 10 * tol)
         good = inside & (bound <= INVERSE_CDF_TOLERANCE) & np.all(np.isfinite(table), axis=-1)
@@ -447,7 +498,7 @@ def _cubic_segments(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signe
     single = (low == high)[:, 0] & np.isfinite(low[:, 0])  # a one-value bin: every draw is that value
     table[single] = 0.0
     table[single, :, 0] = low[single]
-    return table.reshape(-1, 4)
+    return table
 
 
 def _category_state(categories: np.ndarray, value: Any) -> int | None:

@@ -30,8 +30,8 @@ from scipy.special import ndtri
 from lime_core import Neighborhood, UniformStream, pooled_empty, scrambled_sobol
 
 from ._designs import latin_hypercube
-from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, TableModel,
-                   truncated_inverse_cdf)
+from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS,
+                   TableModel, truncated_inverse_cdf)
 from ._table import UNSEEN
 
 try:
@@ -53,7 +53,7 @@ class _Draws:
     """The random numbers of one neighbourhood (everything model inputs are built from)."""
 
     states: np.ndarray       # (n, S) state indices (int8 unless a feature has > 127 states)
-    within_bin: np.ndarray   # (n, B) float32, uniform position inside the bin
+    within_bin: np.ndarray   # (n, B) float32, uniform position inside the bin (any layout)
     gaussian: np.ndarray     # (n, C) float64, standard normal draws
     missing: np.ndarray      # (n, C) bool
 
@@ -201,7 +201,7 @@ class TabularRepresentation:
             stream = None if self.sampling_method == "lhs" else UniformStream(rng)  # the bulk uniforms
             states, same, same_count = self._draw_states(rng, n, stream)
             within = (latin_hypercube(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
-                      else stream.draw((n, b)))
+                      else stream.draw((b, n)).T)  # column-major: the within-bin pass reads it column by column
             gaussian = (ndtri(np.clip(latin_hypercube(rng, n, c), 1e-12, 1 - 1e-12)) if stream is None
                         else rng.standard_normal((n, c)))
         states[0] = self._row_states
@@ -294,13 +294,19 @@ class TabularRepresentation:
         """
         m = self.model
         matrix = pooled_empty((sum(hi - lo for _, lo, hi in segments), m.codec.num_columns))
-        instance_rows = []
+        instance_rows, parts = [], []
         offset = 0
         for draws, lo, hi in segments:
-            self._encoded(draws, slice(lo, hi), out=matrix[offset:offset + hi - lo])
+            rows = slice(lo, hi)
+            if m.bin_pos.size == m.codec.num_columns:  # every column discretized: one pass for all segments
+                parts.append((draws.states[rows], draws.within_bin[rows], matrix[offset:offset + hi - lo]))
+            else:
+                self._encoded(draws, rows, out=matrix[offset:offset + hi - lo])
             if lo == 0 < hi:
                 instance_rows.append(offset)
             offset += hi - lo
+        if parts:
+            self._within_bins_many(parts)
         codec = m.codec
         if not codec.is_frame:
             # an array: the instance rows as given, with no (rows x columns) mask
@@ -339,28 +345,41 @@ class TabularRepresentation:
 
         ``u`` (uniform in [0, 1)) picks segment ``k = floor(u * SEGMENTS)`` of the bin's
         piecewise cubic inverse CDF (:func:`~lime_tabular._fit.inverse_cdf_table`,
-        within ``INVERSE_CDF_TOLERANCE`` bin standard deviations of the exact value);
-        draws on segments flagged NaN (a bin's steep tails, a few percent) are computed
-        exactly, ``mean + signed_std * ndtri(start + u * span)`` clipped to the bin.
+        within ``INVERSE_CDF_TOLERANCE`` bin standard deviations of the exact value),
+        or a finer sub-segment of a steep segment; draws on sub-segments flagged NaN (the
+        steepest end of a bin's tail, about 0.1%) are computed exactly,
+        ``mean + signed_std * ndtri(start + u * span)`` clipped to the bin.
         The table is evaluated in one compiled pass (``lime_tabular._compiled``) or,
         when the package was built without a C compiler, by the same arithmetic in NumPy
         (:func:`_evaluate_table`): both give the same values, bit for bit. The values go
         to ``out`` (float64, the shape of ``bins``) when it is given.
         """
+        return self._within_bins_many([(bins, u, out)])[0]
+
+    def _within_bins_many(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
+        """:meth:`_within_bins` of several ``(bins, u, out)`` blocks, in one compiled pass over the columns.
+
+        The neighbourhood and its hold-out rows are built together: the pass reads each
+        column's part of the table once for both.
+        """
         m = self.model
-        cubic = m.bin_cubic  # (n_bins * g, 4): c0, c1, c2, c3 of every segment
+        cubic = m.bin_cubic  # c0, c1, c2, c3 of every segment, then the split segments' finer ones
         if cubic is None:  # a very wide table: every draw exact
-            return self._within_bins_exact(bins, u, out)
+            return [self._within_bins_exact(bins, u, out) for bins, u, out in parts]
         first_segment = m.bin_offsets * INVERSE_CDF_SEGMENTS
         if _compiled is None:
-            out, exact = _evaluate_table(cubic, first_segment, bins, u, out)
+            evaluated = _evaluate_table(cubic, first_segment, parts)
         else:
-            out, exact = _evaluate_table_compiled(cubic, first_segment, bins, u, out)
-        if exact.size:
-            index = (bins.reshape(-1)[exact] + m.bin_offsets[exact % bins.shape[1]])
-            where = np.clip(u.reshape(-1)[exact].astype(float), _U_MARGIN, 1 - _U_MARGIN)
-            out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
-        return self._round_integers(out, bins)
+            evaluated = _evaluate_table_compiled(cubic, first_segment, parts, m.bin_cubic_rows)
+        results = []
+        for (bins, u, _), (out, exact) in zip(parts, evaluated):
+            if exact.size:
+                row, column = np.divmod(exact, bins.shape[1])
+                index = bins[row, column] + m.bin_offsets[column]
+                where = np.clip(u[row, column].astype(float), _U_MARGIN, 1 - _U_MARGIN)
+                out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
+            results.append(self._round_integers(out, bins))
+        return results
 
     def _within_bins_exact(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """:meth:`_within_bins` without the table: ``ndtri`` for every value, a block of rows at a time."""
@@ -485,32 +504,56 @@ class _JoinedTableRows:
         return self.representation._model_input(pieces)
 
 
-def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
-                             u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The table at every draw, in C: ``(values, flat indices of the draws to compute exactly)``.
+def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray,
+                             parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+                             prefetch_rows: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The table at every draw of each ``(bins, u, out)`` part, in C: per part ``(values, exact)``.
 
-    ``out``, when given, is a C-contiguous float64 array of the shape of ``bins``.
+    ``prefetch_rows`` (:attr:`~lime_tabular._fit.TableModel.bin_cubic_rows`) lets the pass
+    prefetch the table rows of the next column while it works on one; it changes no value.
+
+    ``exact`` holds the flat indices of the draws to compute exactly: those of
+    :func:`_evaluate_table`, in another order (column by column). ``out``, when not
+    ``None``, is a C-contiguous float64 array of the shape of ``bins``; ``u`` may have
+    any layout (column-major, as :meth:`TabularRepresentation.sample` draws it, reads fastest).
     """
-    bins = np.ascontiguousarray(bins)
-    u = np.ascontiguousarray(u, dtype=np.float32)
-    out = np.empty(bins.shape) if out is None else out
-    exact = np.empty(max(64, bins.size // 16), dtype=np.int64)  # a bin's tails: a few percent
-    count = _compiled.within_bin_values(bins, bins.itemsize, u, np.ascontiguousarray(first_segment, dtype=np.int64),
-                               cubic, INVERSE_CDF_SEGMENTS, out, exact)
-    if count > exact.size:  # more tail draws than the buffer holds: find them all
-        return out, np.flatnonzero(np.isnan(out))
-    return out, np.sort(exact[:count])  # the pass runs in blocks of columns: ascending, as NumPy's
+    calls, bin_itemsize = [], 1
+    prefetch_rows = np.zeros((0, 4), dtype=np.int64) if prefetch_rows is None else prefetch_rows
+    for bins, u, out in parts:
+        bins = np.ascontiguousarray(bins)
+        bin_itemsize = bins.itemsize
+        out = np.empty(bins.shape) if out is None else out
+        exact = np.empty(max(64, bins.size // 256), dtype=np.int64)  # the steepest tails: about 0.1%
+        calls.append((bins, np.asarray(u, dtype=np.float32), out, exact))
+    if len({bins.itemsize for bins, *_ in calls}) > 1:
+        raise ValueError("every part's bins must have one integer type.")
+    counts = _compiled.within_bin_values(calls, bin_itemsize, np.ascontiguousarray(first_segment, dtype=np.int64),
+                                         cubic, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS, prefetch_rows)
+    results = []
+    for (_, _, out, exact), count in zip(calls, counts):
+        if count > exact.size:  # more tail draws than the buffer holds: find them all
+            results.append((out, np.flatnonzero(np.isnan(out))))
+        else:  # in the order the pass met them (column by column): each is computed alone
+            results.append((out, exact[:count]))
+    return results
 
 
-def _evaluate_table(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
-                    u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_evaluate_table_compiled` in NumPy, a block of rows at a time (the same roundings).
+def _evaluate_table(cubic: np.ndarray, first_segment: np.ndarray,
+                    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+                    ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_evaluate_table_compiled` in NumPy, a block of rows at a time (the same roundings)."""
+    return [_evaluate_table_part(cubic, first_segment, bins, u, out) for bins, u, out in parts]
+
+
+def _evaluate_table_part(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
+                         u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One part of :func:`_evaluate_table`: ``(values, flat indices of the draws to compute exactly)``.
 
     Rows are processed in blocks of about ``_TABLE_BLOCK_ELEMENTS`` values so that the
     temporaries stay in cache; the coefficients are read one at a time from a transposed copy.
     """
     n, d = bins.shape
-    g = INVERSE_CDF_SEGMENTS
+    g, sub = INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS
     coefficients = np.ascontiguousarray(cubic.T)
     out = np.empty((n, d)) if out is None else out
     rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
@@ -528,6 +571,13 @@ def _evaluate_table(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarr
         np.subtract(t32, segment, out=t)  # position within the segment, [0, 1), exact in float64
         segment += first_segment
         segment += np.multiply(block_bins, g, dtype=np.intp)
+        head = coefficients[0].take(segment)
+        split = np.isnan(head) & ~np.isnan(coefficients[1].take(segment))
+        if split.any():  # to the split segment's finer sub-segment (exact in float64)
+            scaled = t[split] * sub
+            j = np.minimum(np.floor(scaled), sub - 1)
+            t[split] = scaled - j
+            segment[split] = coefficients[1][segment[split]].astype(np.intp) + j.astype(np.intp)
         values = out[a:a + rows]
         coefficients[3].take(segment, out=coef)  # one coefficient at a time: a small buffer, reused
         np.multiply(coef, t, out=values)
