@@ -21,6 +21,11 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Segments per bin and sub-segments per split segment (lime_tabular._fit's INVERSE_CDF_SEGMENTS
+ * and INVERSE_CDF_SUBSEGMENTS; within_bin_values refuses other values): constants, so that
+ * u * SEGMENTS and the segment arithmetic compile to exact multiplications and shifts. */
+#define SEGMENTS 256
+#define SUBSEGMENTS 16
 /* Horner's rule for c3 t^3 + c2 t^2 + c1 t + c0, each step rounded (no fused multiply-add). */
 static inline double
 horner(const double *q, double t)
@@ -31,6 +36,36 @@ horner(const double *q, double t)
     v = v + q[1];
     v = v * t;
     return v + q[0];
+}
+
+/* The table's value at uniform u in the bin whose first segment is `base`; NaN for a draw to
+ * compute exactly. Sets *bad (and returns 0) when a row falls outside the table. */
+static inline double
+table_value(const double *table, Py_ssize_t table_segments, Py_ssize_t base, float u, int *bad)
+{
+    const float t32 = u * (float)SEGMENTS;
+    Py_ssize_t k = (Py_ssize_t)t32;
+    if (k > SEGMENTS - 1) k = SEGMENTS - 1;
+    const double t = (double)t32 - (double)k;
+    const Py_ssize_t s = base + k;
+    if (s < 0 || s >= table_segments) {
+        *bad = 1;
+        return 0.0;
+    }
+    const double *q = table + 4 * s;
+    double v = horner(q, t);
+    if (v != v && q[1] == q[1]) { /* rare: a split segment (NaN, first, ...): its finer sub-segment */
+        const double ts = t * (double)SUBSEGMENTS;
+        Py_ssize_t j = (Py_ssize_t)ts;
+        if (j > SUBSEGMENTS - 1) j = SUBSEGMENTS - 1;
+        const Py_ssize_t s2 = (Py_ssize_t)q[1] + j;
+        if (s2 < 0 || s2 >= table_segments) {
+            *bad = 1;
+            return 0.0;
+        }
+        v = horner(table + 4 * s2, ts - (double)j);
+    }
+    return v;
 }
 
 /* One part of a within_bin_values call: a neighbourhood's (or its hold-out rows') draws. */
@@ -44,19 +79,18 @@ typedef struct {
  * about 49 KB for lime's quartiles, plus split segments: it stays in the L1/L2 cache) instead
  * of the whole table, which outgrows the L2 cache at about 30 columns and costs a cache miss
  * per value. Parts share the column's pass, so a small part (the hold-out rows) does not load
- * the table again. The uniforms are read through their strides: drawn column by column (a
- * column-major array) they are read in order. */
+ * the table again; while it works on a column the pass prefetches the next column's rows of
+ * the table, a cache line per draw. The uniforms are read through their
+ * strides: drawn column by column (a column-major array) they are read in order. */
 #define DEFINE_EVALUATE(NAME, BIN_TYPE)                                                           \
     static int NAME(Part *parts, Py_ssize_t n_parts, const int64_t *first_segment,               \
-                    const double *table, Py_ssize_t table_segments, Py_ssize_t segments,           \
-                    Py_ssize_t subsegments, Py_ssize_t columns, const int64_t *prefetch_rows,      \
-                    Py_ssize_t prefetch_columns)                                                  \
+                    const double *table, Py_ssize_t table_segments, Py_ssize_t columns,           \
+                    const int64_t *prefetch_rows, Py_ssize_t prefetch_columns)                    \
     {                                                                                             \
-        const float scale = (float)segments;                                                      \
+        int bad = 0;                                                                              \
         for (Py_ssize_t c = 0; c < columns; c++) {                                                \
             const Py_ssize_t first = (Py_ssize_t)first_segment[c];                                \
-            /* the next column's table rows, a cache line every few draws of this column */       \
-            const char *ahead[2] = {NULL, NULL};                                                  \
+            const char *ahead[2] = {NULL, NULL};  /* the next column's rows: two ranges */        \
             Py_ssize_t ahead_lines[2] = {0, 0};                                                   \
             if (c + 1 < prefetch_columns) {                                                       \
                 const int64_t *next = prefetch_rows + 4 * (c + 1);                                \
@@ -68,47 +102,34 @@ typedef struct {
                     }                                                                             \
                 }                                                                                 \
             }                                                                                     \
-            Py_ssize_t ahead_done = 0;                                                            \
+            Py_ssize_t line = 0;                                                                  \
+            const Py_ssize_t lines = ahead_lines[0] + ahead_lines[1];                             \
             for (Py_ssize_t p = 0; p < n_parts; p++) {                                            \
                 Part *part = parts + p;  /* its fields in locals: stores to out cannot alias them */ \
-                const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf;                          \
+                const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf + c;                      \
                 const char *uc = (const char *)part->u.buf + c * part->u.strides[1];              \
                 const Py_ssize_t u_row_stride = part->u.strides[0];                               \
-                double *out = (double *)part->out.buf;                                            \
+                double *out = (double *)part->out.buf + c;                                        \
                 int64_t *exact_index = (int64_t *)part->exact_index.buf;                          \
                 const Py_ssize_t exact_capacity = part->exact_index.len / 8;                      \
                 const Py_ssize_t rows = part->rows;                                               \
                 Py_ssize_t exact = part->exact;                                                   \
                 for (Py_ssize_t r = 0; r < rows; r++) {                                           \
-                    if (ahead_done < ahead_lines[0] + ahead_lines[1]) {                           \
-                        const Py_ssize_t line = ahead_done++;                                     \
+                    if (line < lines) {                                                           \
                         __builtin_prefetch(line < ahead_lines[0] ? ahead[0] + 64 * line           \
                                            : ahead[1] + 64 * (line - ahead_lines[0]));            \
+                        line++;                                                                   \
                     }                                                                             \
-                    const Py_ssize_t i = r * columns + c;                                         \
-                    const float t32 = *(const float *)(uc + r * u_row_stride) * scale;            \
-                    Py_ssize_t k = (Py_ssize_t)t32;                                               \
-                    if (k > segments - 1) k = segments - 1;                                       \
-                    const double t = (double)t32 - (double)k;                                     \
-                    const Py_ssize_t s = first + (Py_ssize_t)bins[i] * segments + k;              \
-                    if (s < 0 || s >= table_segments) return -1;                                  \
-                    const double *q = table + 4 * s;                                              \
-                    /* a split segment (NaN, first, ...) hands the draw to its finer sub-segment: \
-                     * selected without a branch, so a rare split never stalls the pipeline */    \
-                    const int split = (q[0] != q[0]) & (q[1] == q[1]);                            \
-                    const double ts = t * (double)subsegments;                                    \
-                    Py_ssize_t j = (Py_ssize_t)ts;                                                \
-                    if (j > subsegments - 1) j = subsegments - 1;                                 \
-                    const double sub_first = split ? q[1] : 0.0;                                  \
-                    const Py_ssize_t s2 = split ? (Py_ssize_t)sub_first + j : s;                  \
-                    if (s2 < 0 || s2 >= table_segments) return -1;                                \
-                    const double v = horner(table + 4 * s2, split ? ts - (double)j : t);          \
-                    out[i] = v;                                                                   \
+                    const Py_ssize_t base = first + (Py_ssize_t)bins[r * columns] * SEGMENTS;      \
+                    const double v = table_value(table, table_segments, base,                     \
+                                                 *(const float *)(uc + r * u_row_stride), &bad);  \
+                    out[r * columns] = v;                                                         \
                     if (v != v) {                                                                 \
-                        if (exact < exact_capacity) exact_index[exact] = (int64_t)i;              \
+                        if (exact < exact_capacity) exact_index[exact] = (int64_t)(r * columns + c); \
                         exact++;                                                                  \
                     }                                                                             \
                 }                                                                                 \
+                if (bad) return -1;                                                               \
                 part->exact = exact;                                                              \
             }                                                                                     \
         }                                                                                         \
@@ -205,9 +226,9 @@ within_bin_values(PyObject *module, PyObject *args)
         PyErr_Format(PyExc_ValueError, "bin_itemsize must be 1, 2 or 4; got %zd.", bin_itemsize);
         goto done;
     }
-    if (segments < 1 || subsegments < 1) {
-        PyErr_Format(PyExc_ValueError, "segments and subsegments must be >= 1; got %zd and %zd.", segments,
-                     subsegments);
+    if (segments != SEGMENTS || subsegments != SUBSEGMENTS) {
+        PyErr_Format(PyExc_ValueError, "segments and subsegments must be %d and %d (built in); got %zd and %zd.",
+                     SEGMENTS, SUBSEGMENTS, segments, subsegments);
         goto done;
     }
     if (first_segment.len % 8 || table.len % 32 || prefetch_rows.len % 32) {
@@ -233,16 +254,16 @@ within_bin_values(PyObject *module, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     if (bin_itemsize == 1) {
         status = evaluate_int8(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
-                               table_segments, segments, subsegments, columns,
-                               (const int64_t *)prefetch_rows.buf, prefetch_columns);
+                               table_segments, columns,
+                                (const int64_t *)prefetch_rows.buf, prefetch_columns);
     } else if (bin_itemsize == 2) {
         status = evaluate_int16(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
-                                table_segments, segments, subsegments, columns,
-                               (const int64_t *)prefetch_rows.buf, prefetch_columns);
+                                table_segments, columns,
+                                (const int64_t *)prefetch_rows.buf, prefetch_columns);
     } else {
         status = evaluate_int32(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
-                                table_segments, segments, subsegments, columns,
-                               (const int64_t *)prefetch_rows.buf, prefetch_columns);
+                                table_segments, columns,
+                                (const int64_t *)prefetch_rows.buf, prefetch_columns);
     }
     Py_END_ALLOW_THREADS
     if (status < 0) {

@@ -89,6 +89,8 @@ class TableModel:
     group_names: dict[int, list[str]] = field(default_factory=dict)
     _cubic: np.ndarray | None = field(default=None, repr=False, compare=False)
     _cubic_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _state_dtype: type | None = field(default=None, repr=False, compare=False)
+    _reached: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def bin_cubic(self) -> np.ndarray | None:
@@ -129,7 +131,7 @@ class TableModel:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_cubic"] = state["_cubic_rows"] = None
+        state["_cubic"] = state["_cubic_rows"] = state["_reached"] = None
         return state
 
     @property
@@ -139,8 +141,23 @@ class TableModel:
     @property
     def state_dtype(self) -> type:
         """The smallest integer type holding every state index (int8 for lime's quartiles)."""
-        most = max((f.size for f in self.freqs), default=1)
-        return np.int8 if most <= 127 else np.int16 if most <= 32767 else np.int32
+        if self._state_dtype is None:
+            most = max((f.size for f in self.freqs), default=1)
+            self._state_dtype = np.int8 if most <= 127 else np.int16 if most <= 32767 else np.int32
+        return self._state_dtype
+
+    @property
+    def reached_thresholds(self) -> np.ndarray:
+        """``cum_small`` without the thresholds no uniform in [0, 1) reaches, one row per threshold.
+
+        Float32 of shape (K, small features), C-contiguous: the compiled state pass's table
+        (a threshold at 1 or above for every feature, such as the missing and unseen states
+        of complete data, changes no state).
+        """
+        if self._reached is None:
+            reached = np.any(self.cum_small < 1.0, axis=0)
+            self._reached = np.ascontiguousarray(self.cum_small[:, reached].T)
+        return self._reached
 
     def draw_states(self, u: np.ndarray, cum_small: np.ndarray | None = None,
                     cum_large: list[np.ndarray] | None = None) -> np.ndarray:

@@ -46,6 +46,8 @@ SAMPLING_METHODS = ("gaussian", "lhs", "sobol")
 _U_MARGIN = 1e-7
 #: Values per block of the within-bin table look-up (its reused buffers, ~64 KB each, stay in cache).
 _TABLE_BLOCK_ELEMENTS = 8192
+#: Uniforms per block of the state draws (512 KB of float32: memory stays bounded, few blocks).
+_STATE_BLOCK_ELEMENTS = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class TabularRepresentation:
             values = row[m.bin_cols]
             bins = np.count_nonzero(m.bin_edges < values[:, None], axis=1)
             states[m.bin_pos] = np.where(np.isnan(values), m.n_regular[m.bin_pos], bins)
-        for s, j in enumerate(m.state_ids):
+        for s, j in enumerate(m.state_ids.tolist()):
             if m.kinds[j] == BINNED:
                 continue
             kind, cols, k = m.kinds[j], m.columns[j], int(m.n_regular[s])
@@ -132,13 +134,20 @@ class TabularRepresentation:
         return x
 
     def _names(self, categorical_names: dict) -> tuple[list[str], list[str], list[str]]:
-        m, codec = self.model, self.model.codec
+        m = self.model
         plain, shown, values = [], [], []
-        state_of = {int(j): s for s, j in enumerate(m.state_ids)}
+        state_of = {j: s for s, j in enumerate(m.state_ids.tolist())}
+        row_missing = np.isnan(self.encoded_row).tolist()  # Python lists: no NumPy scalar per feature
+        row_states = self._row_states.tolist()
         for j, (kind, cols, name) in enumerate(zip(m.kinds, m.columns, m.names)):
             c = cols[0]
             raw = self.raw_row[c]
-            missing = kind != GROUP and np.isnan(self.encoded_row[c])
+            if kind == BINNED and not row_missing[c]:  # lime's default: every feature
+                plain.append(name)
+                shown.append(m.discretizer.names[c][row_states[state_of[j]]])
+                values.append(f"{float(raw):.2f}")
+                continue
+            missing = kind != GROUP and row_missing[c]
             if missing:
                 plain.append(name), shown.append(f"{name} is missing"), values.append("missing")
                 continue
@@ -151,11 +160,6 @@ class TabularRepresentation:
                 s = state_of[j]
                 text = f"{name}={self._group_label(j, s)}"
                 plain.append(text), shown.append(text), values.append("True")
-            elif kind == BINNED:
-                s = state_of[j]
-                plain.append(name)
-                shown.append(m.discretizer.names[c][self._row_states[s]])
-                values.append(f"{float(raw):.2f}")
             else:
                 plain.append(name), shown.append(name), values.append(f"{float(raw):.2f}")
         return plain, shown, values
@@ -238,7 +242,7 @@ class TabularRepresentation:
         s = len(self.model.state_ids)
         if stream is None:
             return self._states_of_uniforms([(0, latin_hypercube(rng, n, s, np.float32))], n)
-        rows = max(1, _TABLE_BLOCK_ELEMENTS * 4 // max(s, 1))
+        rows = max(1, _STATE_BLOCK_ELEMENTS // max(s, 1))
         blocks = ((a, stream.draw((min(rows, n - a), s))) for a in range(0, n, rows))
         return self._states_of_uniforms(blocks, n)
 
@@ -261,8 +265,7 @@ class TabularRepresentation:
         same = np.empty((n, s), dtype=np.int8)
         same_count = np.empty(n, dtype=np.int64)
         row_states = self._row_states.astype(np.int8)
-        reached = np.any(m.cum_small < 1.0, axis=0)  # thresholds at 1 or above: never reached by u < 1
-        thresholds = np.ascontiguousarray(m.cum_small[:, reached].T)
+        thresholds = m.reached_thresholds
         for a, u in blocks:
             b = a + u.shape[0]
             _compiled.draw_states(np.ascontiguousarray(u), thresholds, row_states, states[a:b], same[a:b],

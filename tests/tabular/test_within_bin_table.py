@@ -138,6 +138,26 @@ def test_compiled_table_pass_refuses_a_bin_outside_the_table():
                                                 [(bins, np.zeros(bins.shape, dtype=np.float32), None)])
 
 
+def test_compiled_table_pass_refuses_other_segment_counts_and_malformed_parts():
+    import lime_tabular._representation as representation
+
+    if representation._compiled is None:
+        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    data = load_breast_cancer().data
+    m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
+    bins = np.zeros((2, data.shape[1]), dtype=np.int8)
+    u = np.zeros(bins.shape, dtype=np.float32)
+    part = (bins, u, np.empty(bins.shape), np.empty(8, dtype=np.int64))
+    first, rows = m.bin_offsets * 256, m.bin_cubic_rows
+    with pytest.raises(ValueError, match="must be 256 and 16"):
+        representation._compiled.within_bin_values([part], 1, first, m.bin_cubic, 128, 16, rows)
+    with pytest.raises(TypeError, match="part 0 must be a tuple"):
+        representation._compiled.within_bin_values([part[:3]], 1, first, m.bin_cubic, 256, 16, rows)
+    with pytest.raises(ValueError, match="u of part 0 must be a 2-D float32 array with 30 columns"):
+        representation._compiled.within_bin_values([(bins, u[:, :5], *part[2:])], 1, first, m.bin_cubic,
+                                                   256, 16, rows)
+
+
 def test_compiled_state_pass_equals_the_numpy_path():
     import lime_tabular._representation as representation
 
