@@ -7,7 +7,8 @@
  *   k = min(floor(t32), G - 1), t = t32 - k in float64, then Horner's rule c3 t + c2, * t, + c1,
  *   * t, + c0, each step rounded to float64 (compiled with -ffp-contract=off: no fused
  *   multiply-add). A split segment (row (NaN, first, *, *)) hands the draw to its finer
- *   sub-segment j = min(floor(t * SUB), SUB - 1) at t = t * SUB - j (both exact in float64).
+ *   sub-segment j = min(floor(t * SUB), SUB - 1), row first + j of the fine table, at
+ *   t = t * SUB - j (both exact in float64).
  *   Values on segments flagged NaN in the table (the steepest end of a bin's tail) come out
  *   NaN; their flat indices go to `exact_index` (up to its capacity) to be computed exactly.
  * - draw_states (NumPy twin: TableModel.draw_states and the z' of TabularRepresentation.sample):
@@ -41,7 +42,8 @@ horner(const double *q, double t)
 /* The table's value at uniform u in the bin whose first segment is `base`; NaN for a draw to
  * compute exactly. Sets *bad (and returns 0) when a row falls outside the table. */
 static inline double
-table_value(const double *table, Py_ssize_t table_segments, Py_ssize_t base, float u, int *bad)
+table_value(const double *table, Py_ssize_t table_segments, const double *fine, Py_ssize_t fine_segments,
+            Py_ssize_t base, float u, int *bad)
 {
     const float t32 = u * (float)SEGMENTS;
     Py_ssize_t k = (Py_ssize_t)t32;
@@ -59,11 +61,11 @@ table_value(const double *table, Py_ssize_t table_segments, Py_ssize_t base, flo
         Py_ssize_t j = (Py_ssize_t)ts;
         if (j > SUBSEGMENTS - 1) j = SUBSEGMENTS - 1;
         const Py_ssize_t s2 = (Py_ssize_t)q[1] + j;
-        if (s2 < 0 || s2 >= table_segments) {
+        if (s2 < 0 || s2 >= fine_segments) {
             *bad = 1;
             return 0.0;
         }
-        v = horner(table + 4 * s2, ts - (double)j);
+        v = horner(fine + 4 * s2, ts - (double)j);
     }
     return v;
 }
@@ -84,8 +86,9 @@ typedef struct {
  * strides: drawn column by column (a column-major array) they are read in order. */
 #define DEFINE_EVALUATE(NAME, BIN_TYPE)                                                           \
     static int NAME(Part *parts, Py_ssize_t n_parts, const int64_t *first_segment,               \
-                    const double *table, Py_ssize_t table_segments, Py_ssize_t columns,           \
-                    const int64_t *prefetch_rows, Py_ssize_t prefetch_columns)                    \
+                    const double *table, Py_ssize_t table_segments, const double *fine,           \
+                    Py_ssize_t fine_segments, Py_ssize_t columns, const int64_t *prefetch_rows,    \
+                    Py_ssize_t prefetch_columns)                                                  \
     {                                                                                             \
         int bad = 0;                                                                              \
         for (Py_ssize_t c = 0; c < columns; c++) {                                                \
@@ -95,9 +98,10 @@ typedef struct {
             if (c + 1 < prefetch_columns) {                                                       \
                 const int64_t *next = prefetch_rows + 4 * (c + 1);                                \
                 for (int h = 0; h < 2; h++) {                                                     \
+                    const double *rows_of = h ? fine : table;                                     \
                     if (next[2 * h] >= 0 && next[2 * h] <= next[2 * h + 1]                        \
-                        && next[2 * h + 1] <= table_segments) {                                   \
-                        ahead[h] = (const char *)(table + 4 * next[2 * h]);                       \
+                        && next[2 * h + 1] <= (h ? fine_segments : table_segments)) {             \
+                        ahead[h] = (const char *)(rows_of + 4 * next[2 * h]);                     \
                         ahead_lines[h] = (next[2 * h + 1] - next[2 * h]) / 2;  /* 32-byte rows */  \
                     }                                                                             \
                 }                                                                                 \
@@ -121,7 +125,7 @@ typedef struct {
                         line++;                                                                   \
                     }                                                                             \
                     const Py_ssize_t base = first + (Py_ssize_t)bins[r * columns] * SEGMENTS;      \
-                    const double v = table_value(table, table_segments, base,                     \
+                    const double v = table_value(table, table_segments, fine, fine_segments, base, \
                                                  *(const float *)(uc + r * u_row_stride), &bad);  \
                     out[r * columns] = v;                                                         \
                     if (v != v) {                                                                 \
@@ -192,17 +196,18 @@ fail:
 }
 
 PyDoc_STRVAR(within_bin_values_doc,
-"within_bin_values(parts, bin_itemsize, first_segment, table, segments, subsegments, prefetch_rows) -> list\n\n"
-"Within-bin values of (rows, columns) draws from the interleaved cubic table.\n\n"
+"within_bin_values(parts, bin_itemsize, first_segment, table, fine, segments, subsegments, prefetch_rows) -> list\n\n"
+"Within-bin values of (rows, columns) draws from the cubic tables.\n\n"
 "parts: sequence of (bins, u, out, exact_index), one per block of draws (all with the same\n"
 "columns): bins C-contiguous int8/int16/int32 (bin_itemsize 1, 2 or 4 bytes); u a 2-D float32\n"
 "array (rows, columns), any strides (column-major reads fastest); out a writable C-contiguous\n"
 "float64 (rows, columns); exact_index a writable int64 buffer. first_segment: int64 first table\n"
 "segment of each column; table: float64 (table_segments, 4) coefficients c0..c3 (a row\n"
-"(NaN, first, *, *) sends the draw to `subsegments` finer rows from row `first`); segments:\n"
-"segments per bin; prefetch_rows: int64 (columns, 4) table rows [first, stop) of each column's\n"
-"segments and of its finer ones, read ahead a column early (no value depends on it; may be\n"
-"empty). Returns, per part, how many values are NaN (to be computed exactly); the\n"
+"(NaN, first, *, *) sends the draw to `subsegments` rows of `fine` from row `first`); fine:\n"
+"float64 (fine_segments, 4); segments: segments per bin (both counts must be the built-in\n"
+"256 and 16); prefetch_rows: int64 (columns, 4) rows [first, stop) of each column's segments\n"
+"in table and of its finer ones in fine, read ahead a column early (no value depends on it;\n"
+"may be empty). Returns, per part, how many values are NaN (to be computed exactly); the\n"
 "first len(exact_index) of their flat indices (row * columns + column) are in its exact_index,\n"
 "column by column (not sorted).");
 
@@ -210,18 +215,18 @@ static PyObject *
 within_bin_values(PyObject *module, PyObject *args)
 {
     PyObject *part_list;
-    Py_buffer first_segment, table;
+    Py_buffer first_segment, table, fine;
     Py_buffer prefetch_rows;
     Py_ssize_t bin_itemsize, segments, subsegments;
-    if (!PyArg_ParseTuple(args, "Ony*y*nny*", &part_list, &bin_itemsize, &first_segment, &table, &segments,
-                          &subsegments, &prefetch_rows)) {
+    if (!PyArg_ParseTuple(args, "Ony*y*y*nny*", &part_list, &bin_itemsize, &first_segment, &table, &fine,
+                          &segments, &subsegments, &prefetch_rows)) {
         return NULL;
     }
     PyObject *result = NULL, *sequence = NULL;
     Part *parts = NULL;
     Py_ssize_t acquired = 0, n_parts = 0;
     const Py_ssize_t columns = first_segment.len / 8;
-    const Py_ssize_t table_segments = table.len / 32;
+    const Py_ssize_t table_segments = table.len / 32, fine_segments = fine.len / 32;
     if (bin_itemsize != 1 && bin_itemsize != 2 && bin_itemsize != 4) {
         PyErr_Format(PyExc_ValueError, "bin_itemsize must be 1, 2 or 4; got %zd.", bin_itemsize);
         goto done;
@@ -231,7 +236,7 @@ within_bin_values(PyObject *module, PyObject *args)
                      SEGMENTS, SUBSEGMENTS, segments, subsegments);
         goto done;
     }
-    if (first_segment.len % 8 || table.len % 32 || prefetch_rows.len % 32) {
+    if (first_segment.len % 8 || table.len % 32 || fine.len % 32 || prefetch_rows.len % 32) {
         PyErr_SetString(PyExc_ValueError, "buffers are not whole int64 / 4 float64 / 4 int64 items.");
         goto done;
     }
@@ -254,15 +259,15 @@ within_bin_values(PyObject *module, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     if (bin_itemsize == 1) {
         status = evaluate_int8(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
-                               table_segments, columns,
+                               table_segments, (const double *)fine.buf, fine_segments, columns,
                                 (const int64_t *)prefetch_rows.buf, prefetch_columns);
     } else if (bin_itemsize == 2) {
         status = evaluate_int16(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
-                                table_segments, columns,
+                                table_segments, (const double *)fine.buf, fine_segments, columns,
                                 (const int64_t *)prefetch_rows.buf, prefetch_columns);
     } else {
         status = evaluate_int32(parts, n_parts, (const int64_t *)first_segment.buf, (const double *)table.buf,
-                                table_segments, columns,
+                                table_segments, (const double *)fine.buf, fine_segments, columns,
                                 (const int64_t *)prefetch_rows.buf, prefetch_columns);
     }
     Py_END_ALLOW_THREADS
@@ -291,6 +296,7 @@ done:
     Py_XDECREF(sequence);
     PyBuffer_Release(&first_segment);
     PyBuffer_Release(&table);
+    PyBuffer_Release(&fine);
     PyBuffer_Release(&prefetch_rows);
     return result;
 }

@@ -88,6 +88,7 @@ class TableModel:
     discretizer: BaseDiscretizer | None
     group_names: dict[int, list[str]] = field(default_factory=dict)
     _cubic: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _cubic_fine: np.ndarray | None = field(default=None, repr=False, compare=False)
     _cubic_rows: np.ndarray | None = field(default=None, repr=False, compare=False)
     _state_dtype: type | None = field(default=None, repr=False, compare=False)
     _reached: np.ndarray | None = field(default=None, repr=False, compare=False)
@@ -101,16 +102,22 @@ class TableModel:
         """
         size = 32 * INVERSE_CDF_SEGMENTS * self.bin_table.shape[1]
         if self._cubic is None and size <= MAX_INVERSE_CDF_TABLE_BYTES:
-            self._cubic = inverse_cdf_table(*self.bin_table)
+            self._cubic, self._cubic_fine = inverse_cdf_table(*self.bin_table)
         return self._cubic
+
+    @property
+    def bin_cubic_fine(self) -> np.ndarray | None:
+        """The finer segments of :attr:`bin_cubic`'s split ones (see :func:`inverse_cdf_table`)."""
+        return None if self.bin_cubic is None else self._cubic_fine
 
     @property
     def bin_cubic_rows(self) -> np.ndarray | None:
         """Per binned column, the rows of :attr:`bin_cubic` its regular bins use.
 
         An int64 array of shape (columns, 4): ``[first, stop)`` of its regular segments and
-        ``[first, stop)`` of its split segments' finer ones (empty when none is split); the
-        compiled pass prefetches them a column ahead. ``None`` when there is no table.
+        ``[first, stop)`` of its split segments' finer ones in :attr:`bin_cubic_fine` (empty
+        when none is split); the compiled pass prefetches them a column ahead. ``None`` when
+        there is no table.
         """
         cubic = self.bin_cubic
         if cubic is None:
@@ -131,7 +138,7 @@ class TableModel:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_cubic"] = state["_cubic_rows"] = state["_reached"] = None
+        state["_cubic"] = state["_cubic_fine"] = state["_cubic_rows"] = state["_reached"] = None
         return state
 
     @property
@@ -447,25 +454,27 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
     end with the larger ``|z|``. A segment whose bound exceeds ``INVERSE_CDF_TOLERANCE``
     bin standard deviations, or that comes within ten tolerances of the bin's bounds
     (so a cubic never leaves the bin), is split into ``INVERSE_CDF_SUBSEGMENTS`` finer
-    segments, stored after the regular ones: its row is ``(NaN, first sub-segment row, 0, 0)``
-    and sub-segment ``j`` covers ``t`` in ``[j, j + 1) / SUBSEGMENTS``. A sub-segment that
+    segments, rows of a second table: its row is ``(NaN, its first row there, 0, 0)`` and
+    sub-segment ``j`` covers ``t`` in ``[j, j + 1) / SUBSEGMENTS``. A sub-segment that
     still fails the same test (the steepest end of a bin's tail, about 0.1% of the draws)
     is all NaN, as is every segment of a bin with no values (the missing and unseen states):
     those draws are computed exactly.
 
     Returns
     -------
-    ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS + n_split * INVERSE_CDF_SUBSEGMENTS, 4)
+    table : ndarray of shape (n_bins * INVERSE_CDF_SEGMENTS, 4)
         One segment per row, its four coefficients side by side (one cache line per look-up).
+    fine : ndarray of shape (n_split * INVERSE_CDF_SUBSEGMENTS, 4)
+        The split segments' finer ones, in the order of their rows in ``table``.
 
     Examples
     --------
     >>> start, span, signed_std = _truncation_tables(np.zeros(1), np.ones(1), -np.ones(1), np.ones(1))
-    >>> table = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
-    >>> table.shape[0] > 256, bool(np.isnan(table[0, 0])), int(table[0, 1]) >= 256
+    >>> table, fine = inverse_cdf_table(start, span, np.zeros(1), signed_std, -np.ones(1), np.ones(1))
+    >>> table.shape, bool(np.isnan(table[0, 0])), int(table[0, 1])
+    ((256, 4), True, 0)
+    >>> bool(np.isfinite(table[128]).all()), bool(np.isnan(fine[0]).all()), bool(np.isfinite(fine[1]).all())
     (True, True, True)
-    >>> bool(np.isfinite(table[128]).all()), bool(np.isnan(table[int(table[0, 1])]).all())
-    (True, True)
     """
     columns = [np.asarray(a, dtype=float) for a in (start, span, mean, signed_std, low, high)]
     g, sub = INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS
@@ -477,18 +486,17 @@ def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, sig
         table[a * g:(a + part.shape[0]) * g] = part.reshape(-1, 4)
     # split the segments that failed, of bins that hold values (a missing or unseen state stays NaN)
     failed = np.flatnonzero(np.isnan(table[:, 0]) & np.repeat(np.isfinite(columns[4]), g))
-    if not failed.size:
-        return table
     owner, k = np.divmod(failed, g)
-    parts = [table]
-    for a in range(0, failed.size, chunk * 16):  # segments at a time: temporaries of ~130 KB each
-        rows = slice(a, a + chunk * 16)
+    fine = np.empty((failed.size * sub, 4))  # filled in place as well
+    step = chunk * 16  # split segments at a time: temporaries of ~130 KB each
+    for a in range(0, failed.size, step):
+        rows = slice(a, a + step)
         params = (c[owner[rows], None] for c in columns)
         part = _cubic_segments(*params, first=(k[rows] / g)[:, None], count=sub, g=g * sub)
-        parts.append(part.reshape(-1, 4))
+        fine[a * sub:a * sub + part.shape[0] * sub] = part.reshape(-1, 4)
     table[failed] = [np.nan, 0.0, 0.0, 0.0]
-    table[failed, 1] = table.shape[0] + np.arange(failed.size) * sub
-    return np.concatenate(parts)
+    table[failed, 1] = np.arange(failed.size) * sub
+    return table, fine
 
 
 def _cubic_segments(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signed_std: np.ndarray,

@@ -366,14 +366,14 @@ class TabularRepresentation:
         column's part of the table once for both.
         """
         m = self.model
-        cubic = m.bin_cubic  # c0, c1, c2, c3 of every segment, then the split segments' finer ones
+        cubic = m.bin_cubic  # c0, c1, c2, c3 of every segment (the split ones' finer ones: bin_cubic_fine)
         if cubic is None:  # a very wide table: every draw exact
             return [self._within_bins_exact(bins, u, out) for bins, u, out in parts]
         first_segment = m.bin_offsets * INVERSE_CDF_SEGMENTS
         if _compiled is None:
-            evaluated = _evaluate_table(cubic, first_segment, parts)
+            evaluated = _evaluate_table(cubic, m.bin_cubic_fine, first_segment, parts)
         else:
-            evaluated = _evaluate_table_compiled(cubic, first_segment, parts, m.bin_cubic_rows)
+            evaluated = _evaluate_table_compiled(cubic, m.bin_cubic_fine, first_segment, parts, m.bin_cubic_rows)
         results = []
         for (bins, u, _), (out, exact) in zip(parts, evaluated):
             if exact.size:
@@ -507,7 +507,7 @@ class _JoinedTableRows:
         return self.representation._model_input(pieces)
 
 
-def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray,
+def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment: np.ndarray,
                              parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
                              prefetch_rows: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """The table at every draw of each ``(bins, u, out)`` part, in C: per part ``(values, exact)``.
@@ -531,7 +531,7 @@ def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray,
     if len({bins.itemsize for bins, *_ in calls}) > 1:
         raise ValueError("every part's bins must have one integer type.")
     counts = _compiled.within_bin_values(calls, bin_itemsize, np.ascontiguousarray(first_segment, dtype=np.int64),
-                                         cubic, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS, prefetch_rows)
+                                         cubic, fine, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS, prefetch_rows)
     results = []
     for (_, _, out, exact), count in zip(calls, counts):
         if count > exact.size:  # more tail draws than the buffer holds: find them all
@@ -541,14 +541,14 @@ def _evaluate_table_compiled(cubic: np.ndarray, first_segment: np.ndarray,
     return results
 
 
-def _evaluate_table(cubic: np.ndarray, first_segment: np.ndarray,
+def _evaluate_table(cubic: np.ndarray, fine: np.ndarray, first_segment: np.ndarray,
                     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
                     ) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`_evaluate_table_compiled` in NumPy, a block of rows at a time (the same roundings)."""
-    return [_evaluate_table_part(cubic, first_segment, bins, u, out) for bins, u, out in parts]
+    return [_evaluate_table_part(cubic, fine, first_segment, bins, u, out) for bins, u, out in parts]
 
 
-def _evaluate_table_part(cubic: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
+def _evaluate_table_part(cubic: np.ndarray, fine: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
                          u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One part of :func:`_evaluate_table`: ``(values, flat indices of the draws to compute exactly)``.
 
@@ -557,7 +557,7 @@ def _evaluate_table_part(cubic: np.ndarray, first_segment: np.ndarray, bins: np.
     """
     n, d = bins.shape
     g, sub = INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS
-    coefficients = np.ascontiguousarray(cubic.T)
+    coefficients, fine_coefficients = np.ascontiguousarray(cubic.T), np.ascontiguousarray(fine.T)
     out = np.empty((n, d)) if out is None else out
     rows = max(1, _TABLE_BLOCK_ELEMENTS // max(d, 1))
     t_buffer = np.empty((min(rows, n), d), dtype=np.float32)  # reused: no allocation per block
@@ -574,21 +574,30 @@ def _evaluate_table_part(cubic: np.ndarray, first_segment: np.ndarray, bins: np.
         np.subtract(t32, segment, out=t)  # position within the segment, [0, 1), exact in float64
         segment += first_segment
         segment += np.multiply(block_bins, g, dtype=np.intp)
-        head = coefficients[0].take(segment)
-        split = np.isnan(head) & ~np.isnan(coefficients[1].take(segment))
-        if split.any():  # to the split segment's finer sub-segment (exact in float64)
+        values = out[a:a + rows]
+        _horner(coefficients, segment, t, values, coef)
+        split = np.isnan(values) & ~np.isnan(coefficients[1].take(segment))
+        if split.any():  # a split segment: the draw's finer sub-segment (exact in float64)
             scaled = t[split] * sub
             j = np.minimum(np.floor(scaled), sub - 1)
-            t[split] = scaled - j
-            segment[split] = coefficients[1][segment[split]].astype(np.intp) + j.astype(np.intp)
-        values = out[a:a + rows]
-        coefficients[3].take(segment, out=coef)  # one coefficient at a time: a small buffer, reused
-        np.multiply(coef, t, out=values)
-        for c in (2, 1):
-            values += coefficients[c].take(segment, out=coef)
-            values *= t
-        values += coefficients[0].take(segment, out=coef)
+            finer = coefficients[1][segment[split]].astype(np.intp) + j.astype(np.intp)
+            values[split] = _horner(fine_coefficients, finer, scaled - j, np.empty(finer.size), np.empty(finer.size))
     return out, np.flatnonzero(np.isnan(out))
+
+
+def _horner(coefficients: np.ndarray, segment: np.ndarray, t: np.ndarray, out: np.ndarray,
+            buffer: np.ndarray) -> np.ndarray:
+    """``c3 t + c2, * t, + c1, * t, + c0`` of each draw's segment into ``out`` (the compiled pass's roundings).
+
+    The coefficients are read one at a time (rows of ``coefficients``) into ``buffer``.
+    """
+    coefficients[3].take(segment, out=buffer)
+    np.multiply(buffer, t, out=out)
+    for c in (2, 1):
+        out += coefficients[c].take(segment, out=buffer)
+        out *= t
+    out += coefficients[0].take(segment, out=buffer)
+    return out
 
 
 def _category_label(raw: Any, names: Any) -> str:

@@ -90,17 +90,18 @@ def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data):
         u = rng.random(bins.shape, dtype=np.float32)
         ends = np.array([0.0, np.nextafter(np.float32(1), np.float32(0)), 0.5], dtype=np.float32)
         u[:3] = ends[:, None]  # both ends of [0, 1) and a segment boundary
-        [(numpy_values, numpy_exact)] = representation._evaluate_table(m.bin_cubic, first, [(bins, u, None)])
+        [(numpy_values, numpy_exact)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
+                                                                       [(bins, u, None)])
         assert numpy_exact.size > 0  # the steepest tails are left to the exact path
         # row-major, column-major (as sample() draws it) and a row slice of a column-major array,
         # alone and as the second part of a joined pass (a hold-out block before it)
         for layout in (u, np.asfortranarray(u), np.asfortranarray(np.vstack([u, u]))[3001:]):
-            [(compiled, compiled_exact)] = representation._evaluate_table_compiled(m.bin_cubic, first,
+            [(compiled, compiled_exact)] = representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
                                                                                   [(bins, layout, None)])
             np.testing.assert_array_equal(compiled, numpy_values)  # NaN where both leave it to the exact path
             np.testing.assert_array_equal(np.sort(compiled_exact), numpy_exact)
             _, (joined, joined_exact) = representation._evaluate_table_compiled(
-                m.bin_cubic, first, [(bins[:7], u[:7], None), (bins, layout, None)])
+                m.bin_cubic, m.bin_cubic_fine, first, [(bins[:7], u[:7], None), (bins, layout, None)])
             np.testing.assert_array_equal(joined, numpy_values)
             np.testing.assert_array_equal(np.sort(joined_exact), numpy_exact)
 
@@ -110,17 +111,17 @@ def test_steep_segments_are_split_and_few_draws_are_left_exact():
 
     data = load_breast_cancer().data
     m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
-    cubic, g = m.bin_cubic, 256
-    main = cubic[:m.bin_table.shape[1] * g]
-    split = np.isnan(main[:, 0]) & ~np.isnan(main[:, 1])
-    assert split.any() and cubic.shape[0] == main.shape[0] + 16 * split.sum()
+    cubic, fine, g = m.bin_cubic, m.bin_cubic_fine, 256
+    split = np.isnan(cubic[:, 0]) & ~np.isnan(cubic[:, 1])
+    assert split.any() and fine.shape[0] == 16 * split.sum()
+    np.testing.assert_array_equal(cubic[split, 1], 16 * np.arange(split.sum()))
     # a missing or unseen state's bin is never split: its draws stay NaN (the exact path gives NaN)
     padding = np.repeat(~np.isfinite(m.bin_table[4]), g)
     assert not split[padding].any()
     # uniform draws in the bins that hold values: about 0.1% are left exact (2.4% without the split)
     u = np.random.default_rng(0).random((20000, 30), dtype=np.float32)
     bins = np.random.default_rng(1).integers(0, 4, size=u.shape).astype(np.int8)
-    [(values, exact)] = representation._evaluate_table(cubic, m.bin_offsets * g, [(bins, u, None)])
+    [(values, exact)] = representation._evaluate_table(cubic, fine, m.bin_offsets * g, [(bins, u, None)])
     assert 0 < exact.size / u.size < 0.003
     assert np.isfinite(np.delete(values.ravel(), exact)).all()
 
@@ -134,7 +135,7 @@ def test_compiled_table_pass_refuses_a_bin_outside_the_table():
     m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
     bins = np.full((2, data.shape[1]), 100, dtype=np.int8)
     with pytest.raises(ValueError, match="outside the within-bin table"):
-        representation._evaluate_table_compiled(m.bin_cubic, m.bin_offsets * 256,
+        representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, m.bin_offsets * 256,
                                                 [(bins, np.zeros(bins.shape, dtype=np.float32), None)])
 
 
@@ -150,12 +151,13 @@ def test_compiled_table_pass_refuses_other_segment_counts_and_malformed_parts():
     part = (bins, u, np.empty(bins.shape), np.empty(8, dtype=np.int64))
     first, rows = m.bin_offsets * 256, m.bin_cubic_rows
     with pytest.raises(ValueError, match="must be 256 and 16"):
-        representation._compiled.within_bin_values([part], 1, first, m.bin_cubic, 128, 16, rows)
+        representation._compiled.within_bin_values([part], 1, first, m.bin_cubic, m.bin_cubic_fine, 128, 16, rows)
     with pytest.raises(TypeError, match="part 0 must be a tuple"):
-        representation._compiled.within_bin_values([part[:3]], 1, first, m.bin_cubic, 256, 16, rows)
+        representation._compiled.within_bin_values([part[:3]], 1, first, m.bin_cubic, m.bin_cubic_fine, 256, 16,
+                                                   rows)
     with pytest.raises(ValueError, match="u of part 0 must be a 2-D float32 array with 30 columns"):
         representation._compiled.within_bin_values([(bins, u[:, :5], *part[2:])], 1, first, m.bin_cubic,
-                                                   256, 16, rows)
+                                                   m.bin_cubic_fine, 256, 16, rows)
 
 
 def test_compiled_state_pass_equals_the_numpy_path():
