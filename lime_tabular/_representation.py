@@ -108,6 +108,8 @@ class TabularRepresentation:
             values = row[m.bin_cols]
             bins = np.count_nonzero(m.bin_edges < values[:, None], axis=1)
             states[m.bin_pos] = np.where(np.isnan(values), m.n_regular[m.bin_pos], bins)
+        if m.bin_pos.size == len(m.state_ids):  # every state feature binned (lime's default): done
+            return states
         for s, j in enumerate(m.state_ids.tolist()):
             if m.kinds[j] == BINNED:
                 continue
