@@ -292,8 +292,10 @@ class TableCodec:
         if isinstance(dtype, pd.CategoricalDtype):
             if kept is not None:
                 first = raw_row[c]
-                own = -1 if _scalar_missing(first) else int(np.flatnonzero(
-                    [_same(cat, first) for cat in cats])[0]) if any(_same(cat, first) for cat in cats) else -1
+                hits = [] if _scalar_missing(first) else [k for k, cat in enumerate(cats) if _same(cat, first)]
+                own = hits[0] if hits else -1
+                if not hits and not _scalar_missing(first):
+                    dtype, own = _with_category(dtype, first)
                 int_codes = np.where(kept, own, int_codes)
             return pd.Categorical.from_codes(int_codes, dtype=dtype)
         values = np.empty(codes.shape, dtype=object)
@@ -307,6 +309,22 @@ class TableCodec:
             return pd.array(values, dtype=dtype)
         except (TypeError, ValueError):
             return values
+
+
+def _with_category(dtype: Any, value: Any) -> tuple[Any, int]:
+    """``dtype`` with ``value`` appended to its categories (the training ones keep their codes), and its code.
+
+    The explained row's unseen category then reaches the black box as itself, as it would
+    when the model scores that row, not as a missing value. ``(dtype, -1)`` (missing) when
+    pandas cannot hold the value among those categories.
+    """
+    import pandas as pd
+
+    try:
+        extended = pd.CategoricalDtype([*dtype.categories, value], ordered=dtype.ordered)
+    except (TypeError, ValueError):
+        return dtype, -1
+    return extended, len(dtype.categories)
 
 
 def _scalar_missing(value: Any) -> bool:

@@ -96,6 +96,29 @@ def test_unseen_category_is_explained_not_crashed(frame):
     assert rep.feature_names[2] == f"colour={df.colour[5]}"
 
 
+def test_unseen_category_of_a_categorical_column_reaches_the_model_as_itself(frame):
+    df, model = frame
+    row = df.iloc[[5]].copy()
+    row["size"] = pd.Categorical(["XL"])  # not among the training frame's categories S, M, L
+    batches = []
+
+    def box(X):
+        batches.append(X)
+        return model.predict_proba(X)
+
+    explainer = LimeTabularExplainer(df, random_state=0)
+    with pytest.warns(UnseenCategoryWarning, match=r"never showed.*'size'"):
+        exp = explainer.explain_instance(row, box, num_samples=400, num_features=7)
+    assert "size=XL (not any training value)" in [name for name, _ in exp.as_list()]
+    first = batches[0]["size"]
+    assert first.iloc[0] == "XL"  # row 0 is the instance as given, not a missing value
+    assert list(first.cat.categories) == ["S", "M", "L", "XL"]  # the training codes are unchanged
+    assert first.iloc[1:].isin(["S", "M", "L"]).all()  # the unseen value is never sampled
+    # without the unseen value, the model's frames keep the training categories
+    explainer.explain_instance(df.iloc[5], box, num_samples=400, num_features=7)
+    assert list(batches[-1]["size"].cat.categories) == ["S", "M", "L"]
+
+
 def test_one_row_frame_and_series_give_the_same_explanation(frame):
     df, model = frame
     explainer = LimeTabularExplainer(df, random_state=0)
