@@ -27,6 +27,14 @@
  * u * SEGMENTS and the segment arithmetic compile to exact multiplications and shifts. */
 #define SEGMENTS 256
 #define SUBSEGMENTS 16
+
+/* A read hint (no effect on any value); a no-op where the compiler has none. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)(address))
+#endif
+
 /* Horner's rule for c3 t^3 + c2 t^2 + c1 t + c0, each step rounded (no fused multiply-add). */
 static inline double
 horner(const double *q, double t)
@@ -120,8 +128,8 @@ typedef struct {
                 Py_ssize_t exact = part->exact;                                                   \
                 for (Py_ssize_t r = 0; r < rows; r++) {                                           \
                     if (line < lines) {                                                           \
-                        __builtin_prefetch(line < ahead_lines[0] ? ahead[0] + 64 * line           \
-                                           : ahead[1] + 64 * (line - ahead_lines[0]));            \
+                        PREFETCH(line < ahead_lines[0] ? ahead[0] + 64 * line                     \
+                                 : ahead[1] + 64 * (line - ahead_lines[0]));                      \
                         line++;                                                                   \
                     }                                                                             \
                     const Py_ssize_t base = first + (Py_ssize_t)bins[r * columns] * SEGMENTS;      \

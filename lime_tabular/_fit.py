@@ -441,7 +441,7 @@ def truncated_inverse_cdf(u: np.ndarray, start: np.ndarray, span: np.ndarray, me
 
 
 def inverse_cdf_table(start: np.ndarray, span: np.ndarray, mean: np.ndarray, signed_std: np.ndarray,
-                      low: np.ndarray, high: np.ndarray) -> np.ndarray:
+                      low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per bin, a piecewise cubic of the within-bin inverse CDF: ``SEGMENTS`` segments of ``u``.
 
     Segment ``k`` of bin ``b`` is row ``b * INVERSE_CDF_SEGMENTS + k``: coefficients
