@@ -126,14 +126,10 @@ class TableModel:
             g = INVERSE_CDF_SEGMENTS
             first = self.bin_offsets * g
             stop = first + self.n_regular[self.bin_pos] * g
-            rows = np.zeros((first.size, 4), dtype=np.int64)
-            rows[:, 0], rows[:, 1] = first, stop
-            for c, (a, b) in enumerate(zip(first, stop)):
-                head = cubic[a:b, :2]
-                sub_first = head[np.isnan(head[:, 0]) & ~np.isnan(head[:, 1]), 1]
-                if sub_first.size:
-                    rows[c, 2], rows[c, 3] = sub_first.min(), sub_first.max() + INVERSE_CDF_SUBSEGMENTS
-            self._cubic_rows = rows
+            # split segments own consecutive finer rows, in the order of their table rows
+            split = np.isnan(cubic[:, 0]) & ~np.isnan(cubic[:, 1])
+            before = INVERSE_CDF_SUBSEGMENTS * np.concatenate([[0], np.cumsum(split)])
+            self._cubic_rows = np.column_stack([first, stop, before[first], before[stop]]).astype(np.int64)
         return self._cubic_rows
 
     def __getstate__(self) -> dict[str, Any]:

@@ -300,10 +300,11 @@ class TabularRepresentation:
         m = self.model
         matrix = pooled_empty((sum(hi - lo for _, lo, hi in segments), m.codec.num_columns))
         instance_rows, parts = [], []
+        all_binned = m.bin_pos.size == m.codec.num_columns  # every column discretized: one pass for all segments
         offset = 0
         for draws, lo, hi in segments:
             rows = slice(lo, hi)
-            if m.bin_pos.size == m.codec.num_columns:  # every column discretized: one pass for all segments
+            if all_binned:
                 parts.append((draws.states[rows], draws.within_bin[rows], matrix[offset:offset + hi - lo]))
             else:
                 self._encoded(draws, rows, out=matrix[offset:offset + hi - lo])
@@ -522,16 +523,17 @@ def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment:
     ``None``, is a C-contiguous float64 array of the shape of ``bins``; ``u`` may have
     any layout (column-major, as :meth:`TabularRepresentation.sample` draws it, reads fastest).
     """
-    calls, bin_itemsize = [], 1
+    calls = []
     prefetch_rows = np.zeros((0, 4), dtype=np.int64) if prefetch_rows is None else prefetch_rows
     for bins, u, out in parts:
         bins = np.ascontiguousarray(bins)
-        bin_itemsize = bins.itemsize
         out = np.empty(bins.shape) if out is None else out
         exact = np.empty(max(64, bins.size // 256), dtype=np.int64)  # the steepest tails: about 0.1%
         calls.append((bins, np.asarray(u, dtype=np.float32), out, exact))
-    if len({bins.itemsize for bins, *_ in calls}) > 1:
-        raise ValueError("every part's bins must have one integer type.")
+    itemsizes = {bins.itemsize for bins, *_ in calls}
+    if len(itemsizes) > 1:
+        raise ValueError(f"every part's bins must have one integer type; got item sizes {sorted(itemsizes)}.")
+    bin_itemsize = itemsizes.pop() if itemsizes else 1
     counts = _compiled.within_bin_values(calls, bin_itemsize, np.ascontiguousarray(first_segment, dtype=np.int64),
                                          cubic, fine, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS, prefetch_rows)
     results = []

@@ -292,9 +292,13 @@ class TableCodec:
         if isinstance(dtype, pd.CategoricalDtype):
             if kept is not None:
                 first = raw_row[c]
-                hits = [] if _scalar_missing(first) else [k for k, cat in enumerate(cats) if _same(cat, first)]
-                own = hits[0] if hits else -1
-                if not hits and not _scalar_missing(first):
+                missing = _scalar_missing(first)
+                hits = [] if missing else [k for k, cat in enumerate(cats) if _same(cat, first)]
+                if hits:
+                    own = hits[0]
+                elif missing:
+                    own = -1
+                else:  # not any training value
                     dtype, own = _with_category(dtype, first)
                 int_codes = np.where(kept, own, int_codes)
             return pd.Categorical.from_codes(int_codes, dtype=dtype)

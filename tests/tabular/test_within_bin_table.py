@@ -155,6 +155,9 @@ def test_compiled_table_pass_refuses_other_segment_counts_and_malformed_parts():
     with pytest.raises(TypeError, match="part 0 must be a tuple"):
         representation._compiled.within_bin_values([part[:3]], 1, first, m.bin_cubic, m.bin_cubic_fine, 256, 16,
                                                    rows)
+    with pytest.raises(ValueError, match=r"one integer type; got item sizes \[1, 2\]"):
+        representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
+                                                [(bins, u, None), (bins.astype(np.int16), u, None)])
     with pytest.raises(ValueError, match="u of part 0 must be a 2-D float32 array with 30 columns"):
         representation._compiled.within_bin_values([(bins, u[:, :5], *part[2:])], 1, first, m.bin_cubic,
                                                    m.bin_cubic_fine, 256, 16, rows)
