@@ -114,7 +114,7 @@ def check_scores(output: Any, num_rows: int, *, start: int = 0, name: str = "pre
     scores = scores.astype(float, copy=False).reshape(num_rows, -1)
     if scores.shape[1] == 0:
         raise ValueError(f"{name} returned no columns on {where}.")
-    if not np.all(np.isfinite(scores)):
+    if not np.isfinite(scores).all():
         bad = int(np.argwhere(~np.isfinite(scores))[0, 0])
         raise ValueError(f"{name} returned NaN or infinite values on {where} (first at row "
                          f"{start + bad}); the black box must return finite scores.")
@@ -178,6 +178,10 @@ def call_black_box(predict_fn: Callable[[Any], Any], neighborhood: Neighborhood,
     return BlackBoxResult(blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=0), calls, seconds)
 
 
+#: Rows of at most this many columns are summed column by column.
+_COLUMN_SUM_MAX = 16
+
+
 def warn_if_not_probabilities(scores: np.ndarray, *, name: str = "predict_fn") -> None:
     """Warn (:class:`ProbabilityWarning`) when rows of a classifier's output do not sum to 1.
 
@@ -192,11 +196,17 @@ def warn_if_not_probabilities(scores: np.ndarray, *, name: str = "predict_fn") -
     """
     if scores.shape[1] < 2:
         return
-    deviation = np.abs(scores.sum(axis=1) - 1.0)
+    if scores.shape[1] <= _COLUMN_SUM_MAX:  # column by column: NumPy's row sums of a few columns are slow
+        row_sums = scores[:, 0] + scores[:, 1]
+        for column in range(2, scores.shape[1]):
+            row_sums += scores[:, column]
+    else:
+        row_sums = scores.sum(axis=1)
+    deviation = np.abs(row_sums - 1.0)
     if deviation.max() > PROBABILITY_SUM_TOLERANCE:
         share = float(np.mean(deviation > PROBABILITY_SUM_TOLERANCE))
         warnings.warn(f"{name} output rows do not sum to 1 ({share:.0%} of rows off by more than "
-                      f"{PROBABILITY_SUM_TOLERANCE}; worst sum {scores.sum(axis=1)[deviation.argmax()]:.4g}); "
+                      f"{PROBABILITY_SUM_TOLERANCE}; worst sum {row_sums[deviation.argmax()]:.4g}); "
                       f"the explanation treats them as scores, not probabilities. Pass predict_proba, "
                       f"not predict or log-probabilities, if you meant probabilities.",
                       ProbabilityWarning, stacklevel=3)

@@ -18,6 +18,7 @@ the cap are plain ``numpy.empty`` arrays. :func:`release_buffers` frees it all.
 """
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from typing import Any
@@ -77,9 +78,10 @@ def pooled_empty(shape: int | tuple[int, ...], dtype: Any = float) -> np.ndarray
     """
     dtype = np.dtype(dtype)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    if not all(isinstance(k, (int, np.integer)) and k >= 0 for k in shape):
-        raise ValueError(f"The 'shape' parameter of pooled_empty must be non-negative ints; got {shape!r}.")
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    for k in shape:
+        if not isinstance(k, (int, np.integer)) or k < 0:
+            raise ValueError(f"The 'shape' parameter of pooled_empty must be non-negative ints; got {shape!r}.")
+    nbytes = math.prod(int(k) for k in shape) * dtype.itemsize
     if not _ENABLED or dtype.hasobject or not MIN_POOLED_BYTES <= nbytes <= MAX_POOLED_BYTES:
         return np.empty(shape, dtype=dtype)
     with _lock:
@@ -89,11 +91,11 @@ def pooled_empty(shape: int | tuple[int, ...], dtype: Any = float) -> np.ndarray
 
 def _claim(nbytes: int) -> np.ndarray:
     """The smallest free buffer of at least ``nbytes``, or a new one (freeing others to stay under the cap)."""
-    free = sorted((i for i in range(len(_buffers)) if _refs(_buffers, i) == _FREE),
-                  key=lambda i: _buffers[i].nbytes)  # the smallest first
-    for i in free:
-        if _buffers[i].nbytes >= nbytes:
-            return _buffers[i]
+    free = [i for i in range(len(_buffers)) if _refs(_buffers, i) == _FREE]
+    fitting = [i for i in free if _buffers[i].nbytes >= nbytes]
+    if fitting:
+        return _buffers[min(fitting, key=lambda i: _buffers[i].nbytes)]  # the smallest that fits
+    free.sort(key=lambda i: _buffers[i].nbytes)  # the smallest first
     total = sum(b.nbytes for b in _buffers) + nbytes
     dropped = set()
     for i in free:  # too much kept: the smallest free buffers go first

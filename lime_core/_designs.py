@@ -15,6 +15,7 @@ draws meant to be independent (a bin and a position inside it) would not be.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -81,7 +82,7 @@ def uniform_float32(rng: np.random.Generator, shape: int | tuple[int, ...],
         with bit_generator.lock:
             _compiled.fill_uniform_float32(bit_generator.capsule, out)
         return out
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(int(k) for k in shape)
     raw = bit_generator.random_raw((count + 1) // 2)
     return _raw_to_float32(raw, count, None if out is None else out.reshape(-1)).reshape(shape)
 

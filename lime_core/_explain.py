@@ -515,10 +515,10 @@ class _Run:
             scores = _classification_scores(scores, self.as_probability if self.as_probability is not None
                                             else bool(self.blocks[0].min() >= 0 and self.blocks[0].max() <= 1))
         weights = np.asarray(kernel(hood), dtype=float).reshape(-1)
-        if weights.shape != (hood.num_samples,) or not np.all(np.isfinite(weights)):
+        if weights.shape != (hood.num_samples,) or not np.isfinite(weights).all():
             raise ValueError(f"kernel returned weights of shape {weights.shape} on the hold-out rows; "
                              f"expected ({hood.num_samples},) finite values.")
-        return _Holdout(np.asarray(hood.interpretable, dtype=float), scores, weights, self.held_calls,
+        return _Holdout(np.asarray(hood.interpretable), scores, weights, self.held_calls,  # in its own dtype
                         self.held_seconds)
 
     def cost(self, holdout: _Holdout | None, started: float) -> dict[str, Any]:

@@ -112,7 +112,7 @@ def check_kernel_weights(weights: object, num_samples: int) -> np.ndarray:
     if weights.shape != (num_samples,):
         raise ValueError(f"kernel must return an array of shape ({num_samples},), one weight per "
                          f"sample; got shape {weights.shape}.")
-    if not np.all(np.isfinite(weights)):
+    if not np.isfinite(weights).all():
         raise ValueError("kernel returned NaN or infinite weights.")
     if weights.min() < 0:
         raise ValueError(f"kernel returned negative weights (min {weights.min()}); weights must be >= 0.")

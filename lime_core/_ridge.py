@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg.lapack import dposv as _cholesky_solve
 
+from ._binary import binary_prediction, weighted_centred_moments
+
 __all__ = ["WeightedMoments", "weighted_moments", "weighted_moments_many", "weighted_mean_rows", "linear_prediction",
            "block_rows", "row_blocks", "solve_ridge", "weighted_r2"]
 
@@ -120,7 +122,8 @@ def weighted_moments_many(X: np.ndarray, ys: list[np.ndarray], weights: np.ndarr
     """:func:`weighted_moments` of ``X`` with each of ``ys``, in one pass over ``X``.
 
     The Gram matrix is computed once; each target's moments are bit for bit those of
-    ``weighted_moments(X, y, weights)``.
+    ``weighted_moments(X, y, weights)``. A binary ``X`` of at most 64 columns (a table's
+    ``z'``) is reduced by exact integer sums over its ones (:mod:`lime_core._binary`).
 
     Examples
     --------
@@ -134,6 +137,17 @@ def weighted_moments_many(X: np.ndarray, ys: list[np.ndarray], weights: np.ndarr
     n, d = X.shape
     weight_sum = float(weights.sum())
     y_means = [weights @ y2 / weight_sum for y2 in y2s]
+    exact = weighted_centred_moments(X, weights, np.concatenate([y2 - y_mean for y2, y_mean in zip(y2s, y_means)],
+                                                                 axis=1))
+    if exact is not None:
+        weight_sum, x_mean, gram, cross = exact
+        moments, start = [], 0
+        for y2, y_mean in zip(y2s, y_means):
+            stop = start + y2.shape[1]
+            moments.append(WeightedMoments(x_mean, y_mean, gram, cross[:, start:stop],
+                                           weights @ (y2 - y_mean) ** 2, weight_sum))
+            start = stop
+        return moments
     root = np.sqrt(weights)
     # One pass over X, shifted by its first row (x', the centre of a neighbourhood, so no
     # cancellation): sums of w (x - x0) and of w (x - x0)(x - x0)' give the centred moments,
@@ -166,6 +180,9 @@ def linear_prediction(X: np.ndarray, columns: np.ndarray, coef: np.ndarray, inte
     >>> linear_prediction(np.eye(3, dtype=np.int8), np.array([2, 0]), np.array([5.0, 1.0]), 0.5).tolist()
     [1.5, 0.5, 5.5]
     """
+    binary = binary_prediction(X, columns, coef, intercept)  # a 0/1 z': a row's coefficients added in order
+    if binary is not None:
+        return binary
     out = np.empty(X.shape[0])
     for rows in row_blocks(*X.shape):
         out[rows] = np.asarray(X[rows][:, columns], dtype=float) @ coef + intercept
@@ -199,19 +216,21 @@ def solve_ridge(moments: WeightedMoments, alpha: float,
     (3.0, 1.0)
     """
     if columns is None:
-        columns = np.arange(moments.gram.shape[0])
-    columns = np.asarray(columns, dtype=int)
-    gram = moments.gram[np.ix_(columns, columns)] + alpha * np.eye(len(columns))
-    cross = moments.cross[columns]
-    if len(columns) == 0:
+        gram, cross, x_mean = moments.gram.copy(), moments.cross, moments.x_mean
+    else:
+        columns = np.asarray(columns, dtype=np.intp)
+        gram = moments.gram.take(columns, axis=0).take(columns, axis=1)
+        cross, x_mean = moments.cross[columns], moments.x_mean[columns]
+    gram.flat[::gram.shape[0] + 1] += alpha  # + alpha I
+    if gram.shape[0] == 0:
         coef = np.zeros((0, cross.shape[1]))
     else:
         # LAPACK's Cholesky solve, called directly: scipy.linalg.solve(assume_a="pos") computes
         # the same, with ~40 microseconds of checks per call on a 31 x 31 system
         _, coef, info = _cholesky_solve(gram, cross)
-        if info != 0 or not np.all(np.isfinite(coef)):  # not positive definite (alpha = 0, collinear z')
+        if info != 0 or not np.isfinite(coef).all():  # not positive definite (alpha = 0, collinear z')
             coef = np.linalg.lstsq(gram, cross, rcond=None)[0]
-    intercept = moments.y_mean - moments.x_mean[columns] @ coef
+    intercept = moments.y_mean - x_mean @ coef
     return coef, intercept
 
 

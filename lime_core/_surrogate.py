@@ -127,9 +127,9 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
         score = weighted_r2(y, prediction, weights)
         local_pred = float(prediction[0])
         covariance = (None if std_error is None else
-                      ridge_covariance(z[:, used], y, weights, coef, intercept, alpha, method=std_error,
+                      ridge_covariance(np.take(z, used, axis=1), y, weights, coef, intercept, alpha, method=std_error,
                                        residual=y - prediction, x_mean=moments.x_mean[used],
-                                       gram=moments.gram[np.ix_(used, used)]))
+                                       gram=moments.gram.take(used, axis=0).take(used, axis=1)))
     else:
         coef, intercept, score, local_pred = _fit_regressor(model_regressor, np.asarray(z[:, used], dtype=float),
                                                             y, weights)
@@ -137,6 +137,6 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
     order = np.argsort(-np.abs(coef), kind="stable")
     if covariance is None:
         return SurrogateFit(used[order], coef[order], intercept, score, local_pred)
-    covariance = covariance[np.ix_(order, order)]
+    covariance = covariance.take(order, axis=0).take(order, axis=1)
     std_err = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     return SurrogateFit(used[order], coef[order], intercept, score, local_pred, std_err, covariance)

@@ -24,7 +24,9 @@ intervals are conditional on the selection (they do not account for it).
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg.lapack import dposv as _cholesky_solve
 
+from ._binary import centred_square_sum
 from ._ridge import linear_prediction, row_blocks, weighted_mean_rows
 
 __all__ = ["STD_ERROR_METHODS", "ridge_covariance", "effective_sample_size"]
@@ -50,11 +52,14 @@ def effective_sample_size(weights: np.ndarray) -> float:
 
 
 def _inverse(matrix: np.ndarray) -> np.ndarray:
+    _, inverse, info = _cholesky_solve(matrix, np.eye(len(matrix)))  # the bread is positive definite (alpha > 0)
+    if info == 0 and np.isfinite(inverse).all():
+        return inverse
     try:
         inverse = np.linalg.inv(matrix)
     except np.linalg.LinAlgError:
         return np.linalg.pinv(matrix)
-    return inverse if np.all(np.isfinite(inverse)) else np.linalg.pinv(matrix)
+    return inverse if np.isfinite(inverse).all() else np.linalg.pinv(matrix)
 
 
 def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np.ndarray,
@@ -118,18 +123,23 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
         x_mean = weighted_mean_rows(X, weights)
     if residual is None:
         residual = y - linear_prediction(X, np.arange(p), np.asarray(coef, dtype=float), intercept)
-    # one pass over blocks of rows: the bread's Gram matrix (unless given) and the meat, never an
-    # n x p float copy; rows scaled by sqrt(scale) make each product one symmetric update (syrk)
-    middle = np.zeros((p, p))
-    if not known_gram:
-        gram = np.zeros((p, p))
     root = np.abs(weights) if method == "homoscedastic" else np.abs(weights * residual)
-    for rows in row_blocks(n, p):
-        Xc = np.subtract(X[rows], x_mean, dtype=float)
+    middle = centred_square_sum(X, root ** 2, x_mean)  # a binary z': exact sums over its ones
+    if middle is not None:
         if not known_gram:
-            gram += Xc.T @ (Xc * weights[rows, None])
-        Xc *= root[rows, None]
-        middle += Xc.T @ Xc
+            gram = centred_square_sum(X, weights, x_mean)
+    else:
+        # one pass over blocks of rows: the bread's Gram matrix (unless given) and the meat, never an
+        # n x p float copy; rows scaled by sqrt(scale) make each product one symmetric update (syrk)
+        middle = np.zeros((p, p))
+        if not known_gram:
+            gram = np.zeros((p, p))
+        for rows in row_blocks(n, p):
+            Xc = np.subtract(X[rows], x_mean, dtype=float)
+            if not known_gram:
+                gram += Xc.T @ (Xc * weights[rows, None])
+            Xc *= root[rows, None]
+            middle += Xc.T @ Xc
     bread = _inverse(gram + alpha * np.eye(p))
     if method == "homoscedastic":
         dof = weight_sum - float(weights @ weights) / weight_sum - float(np.trace(bread @ middle))

@@ -210,3 +210,7 @@ def test_an_explanation_is_the_same_with_and_without_the_compiled_passes(monkeyp
 
     monkeypatch.setattr(designs, "_compiled", None)
     assert explainer.explain_instance(data[7], model, num_samples=2000) == compiled
+    import lime_core._binary as binary  # and the surrogate's sums over the binary z'
+
+    monkeypatch.setattr(binary, "_compiled", None)
+    assert explainer.explain_instance(data[7], model, num_samples=2000) == compiled
