@@ -11,6 +11,7 @@
  *   t = t * SUB - j (both exact in float64).
  *   Values on segments flagged NaN in the table (the steepest end of a bin's tail) come out
  *   NaN; their flat indices go to `exact_index` (up to its capacity) to be computed exactly.
+ *   Four columns at a time; with AVX2 (chosen at import), a row's four values together.
  * - draw_states (NumPy twin: TableModel.draw_states and the z' of TabularRepresentation.sample):
  *   state = the number of a feature's cumulative-frequency thresholds at or below u (float32
  *   comparisons), z' = (state == the row's state), and per row the count of such features.
@@ -84,73 +85,211 @@ typedef struct {
     Py_ssize_t rows, exact;
 } Part;
 
-/* within_bin_values runs through the draws one column at a time, every part's rows of it, so
- * the part of the table it reads at a time is one column's (its bins x segments x 32 bytes,
- * about 49 KB for lime's quartiles, plus split segments: it stays in the L1/L2 cache) instead
- * of the whole table, which outgrows the L2 cache at about 30 columns and costs a cache miss
- * per value. Parts share the column's pass, so a small part (the hold-out rows) does not load
- * the table again; while it works on a column the pass prefetches the next column's rows of
- * the table, a cache line per draw. The uniforms are read through their
- * strides: drawn column by column (a column-major array) they are read in order. */
-#define DEFINE_EVALUATE(NAME, BIN_TYPE)                                                           \
-    static int NAME(Part *parts, Py_ssize_t n_parts, const int64_t *first_segment,               \
-                    const double *table, Py_ssize_t table_segments, const double *fine,           \
-                    Py_ssize_t fine_segments, Py_ssize_t columns, const int64_t *prefetch_rows,    \
-                    Py_ssize_t prefetch_columns)                                                  \
-    {                                                                                             \
-        int bad = 0;                                                                              \
-        for (Py_ssize_t c = 0; c < columns; c++) {                                                \
-            const Py_ssize_t first = (Py_ssize_t)first_segment[c];                                \
-            const char *ahead[2] = {NULL, NULL};  /* the next column's rows: two ranges */        \
-            Py_ssize_t ahead_lines[2] = {0, 0};                                                   \
-            if (c + 1 < prefetch_columns) {                                                       \
-                const int64_t *next = prefetch_rows + 4 * (c + 1);                                \
-                for (int h = 0; h < 2; h++) {                                                     \
-                    const double *rows_of = h ? fine : table;                                     \
-                    if (next[2 * h] >= 0 && next[2 * h] <= next[2 * h + 1]                        \
-                        && next[2 * h + 1] <= (h ? fine_segments : table_segments)) {             \
-                        ahead[h] = (const char *)(rows_of + 4 * next[2 * h]);                     \
-                        ahead_lines[h] = (next[2 * h + 1] - next[2 * h]) / 2;  /* 32-byte rows */  \
-                    }                                                                             \
-                }                                                                                 \
-            }                                                                                     \
-            Py_ssize_t line = 0;                                                                  \
-            const Py_ssize_t lines = ahead_lines[0] + ahead_lines[1];                             \
-            for (Py_ssize_t p = 0; p < n_parts; p++) {                                            \
-                Part *part = parts + p;  /* its fields in locals: stores to out cannot alias them */ \
-                const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf + c;                      \
-                const char *uc = (const char *)part->u.buf + c * part->u.strides[1];              \
-                const Py_ssize_t u_row_stride = part->u.strides[0];                               \
-                double *out = (double *)part->out.buf + c;                                        \
-                int64_t *exact_index = (int64_t *)part->exact_index.buf;                          \
-                const Py_ssize_t exact_capacity = part->exact_index.len / 8;                      \
-                const Py_ssize_t rows = part->rows;                                               \
-                Py_ssize_t exact = part->exact;                                                   \
-                for (Py_ssize_t r = 0; r < rows; r++) {                                           \
-                    if (line < lines) {                                                           \
-                        PREFETCH(line < ahead_lines[0] ? ahead[0] + 64 * line                     \
-                                 : ahead[1] + 64 * (line - ahead_lines[0]));                      \
-                        line++;                                                                   \
-                    }                                                                             \
-                    const Py_ssize_t base = first + (Py_ssize_t)bins[r * columns] * SEGMENTS;      \
-                    const double v = table_value(table, table_segments, fine, fine_segments, base, \
-                                                 *(const float *)(uc + r * u_row_stride), &bad);  \
-                    out[r * columns] = v;                                                         \
-                    if (v != v) {                                                                 \
-                        if (exact < exact_capacity) exact_index[exact] = (int64_t)(r * columns + c); \
-                        exact++;                                                                  \
-                    }                                                                             \
-                }                                                                                 \
-                if (bad) return -1;                                                               \
-                part->exact = exact;                                                              \
-            }                                                                                     \
-        }                                                                                         \
-        return 0;                                                                                 \
+/* within_bin_values runs through the draws four columns at a time (a block), every part's rows
+ * of them, so the part of the table it reads at a time is four columns' (each its bins x
+ * segments x 32 bytes, about 40 KB for lime's quartiles with the split segments: the block's
+ * stays in the L2 cache) instead of the whole table, which outgrows the L2 cache at about 30
+ * columns and costs a cache miss per value. Parts share the block's pass, so a small part (the
+ * hold-out rows) does not load the table again; while it works on a block the pass prefetches
+ * the next block's rows of the table, a cache line per row of draws. On a processor with AVX2 a
+ * row's four values of a block are computed together: one load of four uniforms (row-major
+ * uniforms, as sample() draws them), four loads of table rows transposed into the four
+ * coefficients, Horner's rule on four doubles, one store; lanes that come out NaN (a split
+ * segment, or a draw to compute exactly) are redone one by one. Every value is the same
+ * IEEE arithmetic either way (no fused multiply-add), so the bits do not depend on the path. */
+#define BLOCK 4
+
+/* The next block's table rows, a cache line at a time (no effect on any value). */
+typedef struct {
+    const char *start[2 * BLOCK];
+    Py_ssize_t lines[2 * BLOCK];
+    int ranges, range;
+    Py_ssize_t line;
+} Ahead;
+
+static void
+ahead_of_block(Ahead *ahead, Py_ssize_t c0, Py_ssize_t columns, const int64_t *prefetch_rows,
+               Py_ssize_t prefetch_columns, const double *table, Py_ssize_t table_segments, const double *fine,
+               Py_ssize_t fine_segments)
+{
+    ahead->ranges = ahead->range = 0;
+    ahead->line = 0;
+    for (Py_ssize_t c = c0; c < c0 + BLOCK && c < columns && c < prefetch_columns; c++) {
+        const int64_t *rows = prefetch_rows + 4 * c;
+        for (int h = 0; h < 2; h++) {
+            const double *rows_of = h ? fine : table;
+            if (rows[2 * h] >= 0 && rows[2 * h] < rows[2 * h + 1]
+                && rows[2 * h + 1] <= (h ? fine_segments : table_segments)) {
+                ahead->start[ahead->ranges] = (const char *)(rows_of + 4 * rows[2 * h]);
+                ahead->lines[ahead->ranges++] = (rows[2 * h + 1] - rows[2 * h]) / 2;  /* 32-byte rows */
+            }
+        }
+    }
+}
+
+static inline void
+ahead_step(Ahead *ahead)
+{
+    if (ahead->range < ahead->ranges) {
+        PREFETCH(ahead->start[ahead->range] + 64 * ahead->line);
+        if (++ahead->line >= ahead->lines[ahead->range]) {
+            ahead->range++;
+            ahead->line = 0;
+        }
+    }
+}
+
+/* One value: store it, and note it for the exact path when it is NaN. */
+static inline void
+store_value(double v, double *out, Py_ssize_t index, int64_t *exact_index, Py_ssize_t exact_capacity,
+            Py_ssize_t *exact)
+{
+    out[index] = v;
+    if (v != v) {
+        if (*exact < exact_capacity) exact_index[*exact] = (int64_t)index;
+        (*exact)++;
+    }
+}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define HAVE_AVX2_PASS 1
+static int use_avx2 = 0;  /* set at import where the processor has AVX2 */
+
+static inline __m128i __attribute__((target("avx2")))
+load_bins_int8(const int8_t *b)
+{
+    int32_t four;
+    memcpy(&four, b, 4);
+    return _mm_cvtepi8_epi32(_mm_cvtsi32_si128(four));
+}
+
+static inline __m128i __attribute__((target("avx2")))
+load_bins_int16(const int16_t *b)
+{
+    return _mm_cvtepi16_epi32(_mm_loadl_epi64((const __m128i *)b));
+}
+
+static inline __m128i __attribute__((target("avx2")))
+load_bins_int32(const int32_t *b)
+{
+    return _mm_loadu_si128((const __m128i *)b);
+}
+
+/* Rows [0, rows) of the block of columns [c0, c0 + 4) of one part; -1 when a bin points
+ * outside the table. Needs u rows of unit column stride and table_segments < 2**31. */
+#define DEFINE_AVX2_BLOCK(NAME, BIN_TYPE, LOAD_BINS)                                                  \
+    static int __attribute__((target("avx2")))                                                        \
+    NAME(const BIN_TYPE *bins, const char *u, Py_ssize_t u_row_stride, double *out, Py_ssize_t rows,   \
+         Py_ssize_t columns, Py_ssize_t c0, const int64_t *first_segment, const double *table,           \
+         Py_ssize_t table_segments, const double *fine, Py_ssize_t fine_segments, int64_t *exact_index,   \
+         Py_ssize_t exact_capacity, Py_ssize_t *exact, Ahead *ahead)                                     \
+    {                                                                                                   \
+        const __m128 scale = _mm_set1_ps((float)SEGMENTS);                                              \
+        const __m128i top = _mm_set1_epi32(SEGMENTS - 1), limit = _mm_set1_epi32((int)table_segments); \
+        const __m128i first = _mm_set_epi32((int)first_segment[c0 + 3], (int)first_segment[c0 + 2],       \
+                                            (int)first_segment[c0 + 1], (int)first_segment[c0]);         \
+        int bad = 0;                                                                                    \
+        for (Py_ssize_t r = 0; r < rows; r++) {                                                         \
+            ahead_step(ahead);                                                                          \
+            const Py_ssize_t at = r * columns + c0;                                                     \
+            const float *ur = (const float *)(u + r * u_row_stride) + c0;                              \
+            const __m128 t32 = _mm_mul_ps(_mm_loadu_ps(ur), scale); /* exact: SEGMENTS is 2**8 */       \
+            const __m128i k = _mm_min_epi32(_mm_cvttps_epi32(t32), top);                                \
+            const __m256d t = _mm256_sub_pd(_mm256_cvtps_pd(t32), _mm256_cvtepi32_pd(k));                \
+            const __m128i s = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32(LOAD_BINS(bins + at), 8), first), k); \
+            const __m128i inside = _mm_andnot_si128(_mm_cmpgt_epi32(_mm_setzero_si128(), s),            \
+                                                    _mm_cmpgt_epi32(limit, s));                          \
+            if (_mm_movemask_epi8(inside) != 0xFFFF) return -1;                                         \
+            const __m256d q0 = _mm256_loadu_pd(table + 4 * (Py_ssize_t)_mm_extract_epi32(s, 0));          \
+            const __m256d q1 = _mm256_loadu_pd(table + 4 * (Py_ssize_t)_mm_extract_epi32(s, 1));          \
+            const __m256d q2 = _mm256_loadu_pd(table + 4 * (Py_ssize_t)_mm_extract_epi32(s, 2));          \
+            const __m256d q3 = _mm256_loadu_pd(table + 4 * (Py_ssize_t)_mm_extract_epi32(s, 3));          \
+            const __m256d a0 = _mm256_unpacklo_pd(q0, q1), a1 = _mm256_unpackhi_pd(q0, q1);            \
+            const __m256d a2 = _mm256_unpacklo_pd(q2, q3), a3 = _mm256_unpackhi_pd(q2, q3);            \
+            __m256d v = _mm256_mul_pd(_mm256_permute2f128_pd(a1, a3, 0x31), t);  /* c3 t */              \
+            v = _mm256_add_pd(v, _mm256_permute2f128_pd(a0, a2, 0x31));          /* + c2 */              \
+            v = _mm256_mul_pd(v, t);                                                                    \
+            v = _mm256_add_pd(v, _mm256_permute2f128_pd(a1, a3, 0x20));          /* + c1 */              \
+            v = _mm256_mul_pd(v, t);                                                                    \
+            v = _mm256_add_pd(v, _mm256_permute2f128_pd(a0, a2, 0x20));          /* + c0 */              \
+            _mm256_storeu_pd(out + at, v);                                                              \
+            if (_mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q))) { /* rare: redo the NaN lanes */ \
+                for (Py_ssize_t l = 0; l < BLOCK; l++) {                                                \
+                    if (out[at + l] == out[at + l]) continue;                                           \
+                    const double one = table_value(table, table_segments, fine, fine_segments,           \
+                                                   first_segment[c0 + l] + (Py_ssize_t)bins[at + l] * SEGMENTS, \
+                                                   ur[l], &bad);                                        \
+                    store_value(one, out, at + l, exact_index, exact_capacity, exact);                  \
+                }                                                                                       \
+                if (bad) return -1;                                                                     \
+            }                                                                                           \
+        }                                                                                               \
+        return 0;                                                                                       \
     }
 
-DEFINE_EVALUATE(evaluate_int8, int8_t)
-DEFINE_EVALUATE(evaluate_int16, int16_t)
-DEFINE_EVALUATE(evaluate_int32, int32_t)
+DEFINE_AVX2_BLOCK(avx2_block_int8, int8_t, load_bins_int8)
+DEFINE_AVX2_BLOCK(avx2_block_int16, int16_t, load_bins_int16)
+DEFINE_AVX2_BLOCK(avx2_block_int32, int32_t, load_bins_int32)
+#define AVX2_BLOCK(SUFFIX) avx2_block_##SUFFIX
+#endif
+
+#define DEFINE_EVALUATE(NAME, BIN_TYPE, SUFFIX)                                                          \
+    static int NAME(Part *parts, Py_ssize_t n_parts, const int64_t *first_segment, const double *table,  \
+                    Py_ssize_t table_segments, const double *fine, Py_ssize_t fine_segments,              \
+                    Py_ssize_t columns, const int64_t *prefetch_rows, Py_ssize_t prefetch_columns)        \
+    {                                                                                                     \
+        int bad = 0;                                                                                      \
+        Ahead ahead;                                                                                      \
+        for (Py_ssize_t c0 = 0; c0 < columns; c0 += BLOCK) {                                              \
+            const Py_ssize_t width = columns - c0 < BLOCK ? columns - c0 : BLOCK;                         \
+            ahead_of_block(&ahead, c0 + BLOCK, columns, prefetch_rows, prefetch_columns, table,           \
+                           table_segments, fine, fine_segments);                                          \
+            for (Py_ssize_t p = 0; p < n_parts; p++) {                                                    \
+                Part *part = parts + p;  /* its fields in locals: stores to out cannot alias them */     \
+                const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf;                                  \
+                const char *u = (const char *)part->u.buf;                                                \
+                const Py_ssize_t u_row = part->u.strides[0], u_column = part->u.strides[1];               \
+                double *out = (double *)part->out.buf;                                                    \
+                int64_t *exact_index = (int64_t *)part->exact_index.buf;                                  \
+                const Py_ssize_t exact_capacity = part->exact_index.len / 8, rows = part->rows;           \
+                Py_ssize_t exact = part->exact;                                                           \
+                if (VECTOR_BLOCK(SUFFIX, width, u_column)) {                                              \
+                    if (CALL_VECTOR_BLOCK(SUFFIX) < 0) return -1;                                         \
+                } else {                                                                                  \
+                    for (Py_ssize_t r = 0; r < rows; r++) {                                               \
+                        ahead_step(&ahead);                                                               \
+                        const Py_ssize_t at = r * columns + c0;                                           \
+                        for (Py_ssize_t l = 0; l < width; l++) {                                          \
+                            const float ul = *(const float *)(u + r * u_row + (c0 + l) * u_column);        \
+                            const double v = table_value(table, table_segments, fine, fine_segments,       \
+                                                         first_segment[c0 + l] + (Py_ssize_t)bins[at + l] * SEGMENTS, \
+                                                         ul, &bad);                                       \
+                            store_value(v, out, at + l, exact_index, exact_capacity, &exact);              \
+                        }                                                                                 \
+                        if (bad) return -1;                                                               \
+                    }                                                                                     \
+                }                                                                                         \
+                part->exact = exact;                                                                      \
+            }                                                                                             \
+        }                                                                                                 \
+        return 0;                                                                                         \
+    }
+
+#ifdef HAVE_AVX2_PASS
+#define VECTOR_BLOCK(SUFFIX, width, u_column) \
+    (use_avx2 && (width) == BLOCK && (u_column) == 4 && table_segments < 0x7fffffff)
+#define CALL_VECTOR_BLOCK(SUFFIX)                                                                        \
+    AVX2_BLOCK(SUFFIX)(bins, u, u_row, out, rows, columns, c0, first_segment, table, table_segments, fine, \
+                       fine_segments, exact_index, exact_capacity, &exact, &ahead)
+#else
+#define VECTOR_BLOCK(SUFFIX, width, u_column) 0
+#define CALL_VECTOR_BLOCK(SUFFIX) 0
+#endif
+
+DEFINE_EVALUATE(evaluate_int8, int8_t, int8)
+DEFINE_EVALUATE(evaluate_int16, int16_t, int16)
+DEFINE_EVALUATE(evaluate_int32, int32_t, int32)
 
 static int
 expect_length(const Py_buffer *view, Py_ssize_t count, Py_ssize_t itemsize, const char *name)
@@ -208,16 +347,16 @@ PyDoc_STRVAR(within_bin_values_doc,
 "Within-bin values of (rows, columns) draws from the cubic tables.\n\n"
 "parts: sequence of (bins, u, out, exact_index), one per block of draws (all with the same\n"
 "columns): bins C-contiguous int8/int16/int32 (bin_itemsize 1, 2 or 4 bytes); u a 2-D float32\n"
-"array (rows, columns), any strides (column-major reads fastest); out a writable C-contiguous\n"
-"float64 (rows, columns); exact_index a writable int64 buffer. first_segment: int64 first table\n"
-"segment of each column; table: float64 (table_segments, 4) coefficients c0..c3 (a row\n"
+"array (rows, columns), any strides (rows of contiguous values read fastest); out a writable\n"
+"C-contiguous float64 (rows, columns); exact_index a writable int64 buffer. first_segment: int64\n"
+"first table segment of each column; table: float64 (table_segments, 4) coefficients c0..c3 (a row\n"
 "(NaN, first, *, *) sends the draw to `subsegments` rows of `fine` from row `first`); fine:\n"
 "float64 (fine_segments, 4); segments: segments per bin (both counts must be the built-in\n"
 "256 and 16); prefetch_rows: int64 (columns, 4) rows [first, stop) of each column's segments\n"
-"in table and of its finer ones in fine, read ahead a column early (no value depends on it;\n"
+"in table and of its finer ones in fine, read ahead a block early (no value depends on it;\n"
 "may be empty). Returns, per part, how many values are NaN (to be computed exactly); the\n"
 "first len(exact_index) of their flat indices (row * columns + column) are in its exact_index,\n"
-"column by column (not sorted).");
+"four columns at a time (not sorted).");
 
 static PyObject *
 within_bin_values(PyObject *module, PyObject *args)
@@ -381,7 +520,34 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(vector_pass_doc,
+"vector_pass(enabled=None) -> bool\n\n"
+"Whether within_bin_values computes four values at a time with AVX2 (where the processor has\n"
+"it); enabled=False or True switches it (True only where AVX2 is there). Either way gives the\n"
+"same values: a switch for tests.");
+
+static PyObject *
+vector_pass(PyObject *module, PyObject *args)
+{
+    PyObject *enabled = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &enabled)) {
+        return NULL;
+    }
+#ifdef HAVE_AVX2_PASS
+    if (enabled != Py_None) {
+        const int want = PyObject_IsTrue(enabled);
+        if (want < 0) return NULL;
+        __builtin_cpu_init();
+        use_avx2 = want && __builtin_cpu_supports("avx2");
+    }
+    return PyBool_FromLong(use_avx2);
+#else
+    return PyBool_FromLong(0);
+#endif
+}
+
 static PyMethodDef methods[] = {
+    {"vector_pass", vector_pass, METH_VARARGS, vector_pass_doc},
     {"within_bin_values", within_bin_values, METH_VARARGS, within_bin_values_doc},
     {"draw_states", draw_states, METH_VARARGS, draw_states_doc},
     {NULL, NULL, 0, NULL},
@@ -396,5 +562,9 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC
 PyInit__compiled(void)
 {
+#ifdef HAVE_AVX2_PASS
+    __builtin_cpu_init();
+    use_avx2 = __builtin_cpu_supports("avx2");
+#endif
     return PyModule_Create(&module_def);
 }

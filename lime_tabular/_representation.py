@@ -207,7 +207,7 @@ class TabularRepresentation:
             stream = None if self.sampling_method == "lhs" else UniformStream(rng)  # the bulk uniforms
             states, same, same_count = self._draw_states(rng, n, stream)
             within = (latin_hypercube(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
-                      else stream.draw((b, n)).T)  # column-major: the within-bin pass reads it column by column
+                      else stream.draw((n, b)))  # row-major: the within-bin pass reads a row's four columns at once
             gaussian = (ndtri(np.clip(latin_hypercube(rng, n, c), 1e-12, 1 - 1e-12)) if stream is None
                         else rng.standard_normal((n, c)))
         states[0] = self._row_states
@@ -519,9 +519,9 @@ def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment:
     prefetch the table rows of the next column while it works on one; it changes no value.
 
     ``exact`` holds the flat indices of the draws to compute exactly: those of
-    :func:`_evaluate_table`, in another order (column by column). ``out``, when not
+    :func:`_evaluate_table`, in another order (four columns at a time). ``out``, when not
     ``None``, is a C-contiguous float64 array of the shape of ``bins``; ``u`` may have
-    any layout (column-major, as :meth:`TabularRepresentation.sample` draws it, reads fastest).
+    any layout (rows of contiguous values, as :meth:`TabularRepresentation.sample` draws them, read fastest).
     """
     calls = []
     prefetch_rows = np.zeros((0, 4), dtype=np.int64) if prefetch_rows is None else prefetch_rows
@@ -540,7 +540,7 @@ def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment:
     for (_, _, out, exact), count in zip(calls, counts):
         if count > exact.size:  # more tail draws than the buffer holds: find them all
             results.append((out, np.flatnonzero(np.isnan(out))))
-        else:  # in the order the pass met them (column by column): each is computed alone
+        else:  # in the order the pass met them (four columns at a time): each is computed alone
             results.append((out, exact[:count]))
     return results
 

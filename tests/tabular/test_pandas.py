@@ -129,9 +129,23 @@ def test_one_row_frame_and_series_give_the_same_explanation(frame):
 
 def test_same_seed_same_frames_whatever_the_batch_size(frame):
     df, model = frame
+    frames = {600: [], 37: []}
+    pre, logistic = model[0], model[-1]
+
+    def row_by_row(size):  # the pipeline's scores, each row's its own sum: the same whatever the batch
+        def predict_proba(batch):  # (a BLAS product may round a row differently in batches of other sizes)
+            frames[size].append(batch)
+            features = pre.transform(batch)
+            features = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
+            p = 1 / (1 + np.exp(-((features * logistic.coef_[0]).sum(axis=1) + logistic.intercept_[0])))
+            return np.column_stack([1 - p, p])
+        return predict_proba
+
     explainer = LimeTabularExplainer(df, random_state=2)
-    a = explainer.explain_instance(df.iloc[9], model.predict_proba, num_samples=600, batch_size=600)
-    b = explainer.explain_instance(df.iloc[9], model.predict_proba, num_samples=600, batch_size=37)
+    a = explainer.explain_instance(df.iloc[9], row_by_row(600), num_samples=600, batch_size=600)
+    b = explainer.explain_instance(df.iloc[9], row_by_row(37), num_samples=600, batch_size=37)
+    assert len(frames[37]) > len(frames[600])
+    pd.testing.assert_frame_equal(pd.concat(frames[600], ignore_index=True), pd.concat(frames[37], ignore_index=True))
     assert a == b
 
 

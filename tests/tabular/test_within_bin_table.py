@@ -75,12 +75,25 @@ def test_a_table_too_wide_for_the_inverse_cdf_table_draws_exactly(monkeypatch):
     np.testing.assert_array_equal(exact[0], with_table[0])
 
 
-@pytest.mark.parametrize("data", list(_tables()), ids=["breast_cancer", "normal", "exponential", "lognormal"])
-def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data):
+@pytest.fixture(params=[True, False], ids=["vector", "scalar"])
+def vector_pass(request):
+    """The compiled table pass with its AVX2 path (where the processor has it) and without."""
     import lime_tabular._representation as representation
 
     if representation._compiled is None:
         pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    before = representation._compiled.vector_pass()
+    if request.param and not representation._compiled.vector_pass(True):
+        pytest.skip("no AVX2 on this processor")
+    representation._compiled.vector_pass(request.param)
+    yield request.param
+    representation._compiled.vector_pass(before)
+
+
+@pytest.mark.parametrize("data", list(_tables()), ids=["breast_cancer", "normal", "exponential", "lognormal"])
+def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data, vector_pass):
+    import lime_tabular._representation as representation
+
     rep = LimeTabularExplainer(data, random_state=0).representation(data[0])
     m = rep.model
     first = m.bin_offsets * 256
@@ -93,9 +106,11 @@ def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data):
         [(numpy_values, numpy_exact)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
                                                                        [(bins, u, None)])
         assert numpy_exact.size > 0  # the steepest tails are left to the exact path
-        # row-major, column-major (as sample() draws it) and a row slice of a column-major array,
-        # alone and as the second part of a joined pass (a hold-out block before it)
-        for layout in (u, np.asfortranarray(u), np.asfortranarray(np.vstack([u, u]))[3001:]):
+        # row-major (as sample() draws it), a row slice of a wider row-major array, column-major and a
+        # row slice of a column-major array, alone and as the second part of a joined pass (a
+        # hold-out block before it)
+        wider = np.hstack([u, u])[:, :data.shape[1]]
+        for layout in (u, wider, np.asfortranarray(u), np.asfortranarray(np.vstack([u, u]))[3001:]):
             [(compiled, compiled_exact)] = representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
                                                                                   [(bins, layout, None)])
             np.testing.assert_array_equal(compiled, numpy_values)  # NaN where both leave it to the exact path
@@ -104,6 +119,34 @@ def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data):
                 m.bin_cubic, m.bin_cubic_fine, first, [(bins[:7], u[:7], None), (bins, layout, None)])
             np.testing.assert_array_equal(joined, numpy_values)
             np.testing.assert_array_equal(np.sort(joined_exact), numpy_exact)
+
+
+def test_the_vector_pass_is_used_where_the_processor_has_avx2():
+    import platform
+
+    import lime_tabular._representation as representation
+
+    if representation._compiled is None:
+        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    try:
+        with open("/proc/cpuinfo") as f:
+            avx2 = " avx2" in f.read()
+    except OSError:
+        pytest.skip("no /proc/cpuinfo")
+    if platform.machine() not in ("x86_64", "AMD64") or not avx2:
+        pytest.skip("not an x86-64 processor with AVX2")
+    assert representation._compiled.vector_pass() is True
+
+
+def test_an_explanation_is_the_same_with_and_without_the_vector_pass(vector_pass):
+    data = load_breast_cancer().data
+    model = lambda Z: 1 / (1 + np.exp(-(Z[:, 3] - 600) / 200))  # noqa: E731
+    explainer = LimeTabularExplainer(data, mode="regression", random_state=0)
+    exp = explainer.explain_instance(data[11], model, num_samples=1500)
+    import lime_tabular._representation as representation
+
+    representation._compiled.vector_pass(not vector_pass)
+    assert explainer.explain_instance(data[11], model, num_samples=1500) == exp
 
 
 def test_steep_segments_are_split_and_few_draws_are_left_exact():
