@@ -15,6 +15,7 @@
  * - draw_states (NumPy twin: TableModel.draw_states and the z' of TabularRepresentation.sample):
  *   state = the number of a feature's cumulative-frequency thresholds at or below u (float32
  *   comparisons), z' = (state == the row's state), and per row the count of such features.
+ *   With AVX2, eight features at a time.
  *
  * Only the buffer protocol is used: no NumPy headers are needed to build it.
  */
@@ -232,6 +233,57 @@ DEFINE_AVX2_BLOCK(avx2_block_int8, int8_t, load_bins_int8)
 DEFINE_AVX2_BLOCK(avx2_block_int16, int16_t, load_bins_int16)
 DEFINE_AVX2_BLOCK(avx2_block_int32, int32_t, load_bins_int32)
 #define AVX2_BLOCK(SUFFIX) avx2_block_##SUFFIX
+
+/* draw_states eight features at a time: per feature, the count of thresholds at or below u (one
+ * compare per threshold and lane), packed to int8 with z' and counted; the last chunk of a row
+ * loads only its own lanes. `padded_row` holds the row's states padded to whole chunks. */
+static void __attribute__((target("avx2")))
+states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t *st, int8_t *sm, int64_t *sc,
+            Py_ssize_t rows, Py_ssize_t features, Py_ssize_t width)
+{
+    const Py_ssize_t chunks = (features + 7) / 8, tail = features - 8 * (chunks - 1);
+    int32_t lane_mask[8];
+    for (int l = 0; l < 8; l++) lane_mask[l] = l < tail ? -1 : 0;
+    const __m256i tail_lanes = _mm256_loadu_si256((const __m256i *)lane_mask);
+    const int tail_bits = (1 << tail) - 1;
+    const __m128i one = _mm_set1_epi8(1);
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        const float *ur = uu + r * features;
+        int8_t *sr = st + r * features, *mr = sm + r * features;
+        int hits = 0;
+        for (Py_ssize_t chunk = 0; chunk < chunks; chunk++) {
+            const Py_ssize_t c = 8 * chunk;
+            const int partial = chunk == chunks - 1 && tail < 8;
+            const __m256 u8 = partial ? _mm256_maskload_ps(ur + c, tail_lanes) : _mm256_loadu_ps(ur + c);
+            __m256i below = _mm256_setzero_si256();
+            for (Py_ssize_t k = 0; k < width; k++) {
+                const float *tk = thr + k * features + c;
+                const __m256 t8 = partial ? _mm256_maskload_ps(tk, tail_lanes) : _mm256_loadu_ps(tk);
+                below = _mm256_sub_epi32(below, _mm256_castps_si256(_mm256_cmp_ps(u8, t8, _CMP_GE_OQ)));
+            }
+            const __m256i row8 = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(padded_row + c)));
+            const __m256i same8 = _mm256_cmpeq_epi32(below, row8);
+            const __m128i states16 = _mm_packs_epi32(_mm256_castsi256_si128(below), _mm256_extracti128_si256(below, 1));
+            const __m128i same16 = _mm_packs_epi32(_mm256_castsi256_si128(same8), _mm256_extracti128_si256(same8, 1));
+            const __m128i states_bytes = _mm_packs_epi16(states16, states16);
+            const __m128i same_bytes = _mm_and_si128(_mm_packs_epi16(same16, same16), one);
+            const int same_bits = _mm256_movemask_ps(_mm256_castsi256_ps(same8));
+            if (partial) {
+                int8_t bytes[16];
+                _mm_storeu_si128((__m128i *)bytes, states_bytes);
+                memcpy(sr + c, bytes, (size_t)tail);
+                _mm_storeu_si128((__m128i *)bytes, same_bytes);
+                memcpy(mr + c, bytes, (size_t)tail);
+                hits += __builtin_popcount(same_bits & tail_bits);
+            } else {
+                _mm_storel_epi64((__m128i *)(sr + c), states_bytes);
+                _mm_storel_epi64((__m128i *)(mr + c), same_bytes);
+                hits += __builtin_popcount(same_bits);
+            }
+        }
+        sc[r] = hits;
+    }
+}
 #endif
 
 #define DEFINE_EVALUATE(NAME, BIN_TYPE, SUFFIX)                                                          \
@@ -480,16 +532,26 @@ draw_states(PyObject *module, PyObject *args)
         goto done;
     }
     int32_t *below = PyMem_RawMalloc((size_t)features * sizeof(int32_t));  /* thresholds <= u, per feature */
-    if (below == NULL) {
+    int8_t *padded_row = PyMem_RawCalloc((size_t)(features + 8), 1);  /* the row's states, whole chunks of 8 */
+    if (below == NULL || padded_row == NULL) {
+        PyMem_RawFree(below);
+        PyMem_RawFree(padded_row);
         PyErr_NoMemory();
         goto done;
     }
+    memcpy(padded_row, row_states.buf, (size_t)features);
     Py_BEGIN_ALLOW_THREADS
     const float *uu = (const float *)u.buf, *thr = (const float *)thresholds.buf;
     const int8_t *row = (const int8_t *)row_states.buf;
     int8_t *st = (int8_t *)states.buf, *sm = (int8_t *)same.buf;
     int64_t *sc = (int64_t *)same_count.buf;
-    for (Py_ssize_t r = 0; r < rows; r++) {  /* inner loops run along the features, in int32: vectorised */
+#ifdef HAVE_AVX2_PASS
+    const Py_ssize_t rows_left = use_avx2 ? 0 : rows;
+    if (use_avx2) states_avx2(uu, thr, padded_row, st, sm, sc, rows, features, width);
+#else
+    const Py_ssize_t rows_left = rows;
+#endif
+    for (Py_ssize_t r = 0; r < rows_left; r++) {  /* inner loops run along the features, in int32: vectorised */
         const float *ur = uu + r * features;
         int8_t *sr = st + r * features, *mr = sm + r * features;
         for (Py_ssize_t c = 0; c < features; c++) below[c] = 0;
@@ -508,6 +570,7 @@ draw_states(PyObject *module, PyObject *args)
     }
     Py_END_ALLOW_THREADS
     PyMem_RawFree(below);
+    PyMem_RawFree(padded_row);
     result = Py_None;
     Py_INCREF(result);
 done:
@@ -522,9 +585,9 @@ done:
 
 PyDoc_STRVAR(vector_pass_doc,
 "vector_pass(enabled=None) -> bool\n\n"
-"Whether within_bin_values computes four values at a time with AVX2 (where the processor has\n"
-"it); enabled=False or True switches it (True only where AVX2 is there). Either way gives the\n"
-"same values: a switch for tests.");
+"Whether within_bin_values and draw_states use AVX2 (where the processor has it: four\n"
+"within-bin values, eight states at a time); enabled=False or True switches it (True only\n"
+"where AVX2 is there). Either way gives the same values: a switch for tests.");
 
 static PyObject *
 vector_pass(PyObject *module, PyObject *args)

@@ -206,19 +206,20 @@ def test_compiled_table_pass_refuses_other_segment_counts_and_malformed_parts():
                                                    m.bin_cubic_fine, 256, 16, rows)
 
 
-def test_compiled_state_pass_equals_the_numpy_path():
+@pytest.mark.parametrize("continuous", [3, 8, 12, 29])
+def test_compiled_state_pass_equals_the_numpy_path(vector_pass, continuous):
     import lime_tabular._representation as representation
 
-    if representation._compiled is None:
-        pytest.skip("lime_tabular._compiled is not built (no C compiler at install)")
+    # 4 to 30 features: one partial chunk of 8, whole chunks, and whole chunks with a partial one
     rng = np.random.default_rng(3)
-    data = np.column_stack([rng.normal(size=(400, 3)), rng.integers(0, 5, size=400)])
+    data = np.column_stack([rng.normal(size=(400, continuous)), rng.integers(0, 5, size=400)])
     data[rng.random(400) < 0.1, 1] = np.nan  # a missing state, sampled at its training rate
-    rep = LimeTabularExplainer(data, categorical_features=[3], random_state=0).representation(data[5])
+    rep = LimeTabularExplainer(data, categorical_features=[continuous], random_state=0).representation(data[5])
     m = rep.model
-    u = rng.random((2000, 4), dtype=np.float32)
+    f = continuous + 1
+    u = rng.random((2000, f), dtype=np.float32)
     u[:4] = m.cum_small[:, :1].T  # a draw exactly on a threshold counts it (u >= threshold)
-    states, same, count = (np.empty((2000, 4), dtype=np.int8), np.empty((2000, 4), dtype=np.int8),
+    states, same, count = (np.empty((2000, f), dtype=np.int8), np.empty((2000, f), dtype=np.int8),
                            np.empty(2000, dtype=np.int64))
     thresholds = np.ascontiguousarray(m.cum_small.T)
     representation._compiled.draw_states(u, thresholds, rep._row_states.astype(np.int8), states, same, count)
