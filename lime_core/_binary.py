@@ -27,13 +27,15 @@ try:
 except ImportError:  # built without a C compiler: NumPy gives the same values
     _compiled = None
 
-__all__ = ["MAX_COLUMNS", "BinarySums", "binary_prediction", "binary_sums", "centred_square_sum", "fixed_point",
+__all__ = ["GROUP_COLUMNS", "MAX_COLUMNS", "BinarySums", "binary_prediction", "binary_sums", "centred_square_sum", "fixed_point",
            "weighted_centred_moments"]
 
 #: Integers of one fixed-point sum add up to less than ``2**FIXED_POINT_BITS`` (float64 is exact below 2**53).
 FIXED_POINT_BITS = 52
 #: The widest ``z'`` summed exactly (the compiled pass keeps a row's columns in one 64-bit mask).
 MAX_COLUMNS = 64
+#: Columns per group of the compiled passes (a pair of groups' histogram: 32 x 32 entries).
+GROUP_COLUMNS = 5
 #: Values per block of rows of the NumPy twin (its float64 copy of a block stays about 512 KB).
 _BLOCK_VALUES = 1 << 16
 
@@ -90,18 +92,21 @@ class BinarySums:
         self.total, self.sums, self.gram, self.cross, self.term_totals = total, sums, gram, cross, term_totals
 
 
-def binary_sums(z: np.ndarray, q: np.ndarray, terms: np.ndarray | None = None) -> BinarySums | None:
+def binary_sums(z: np.ndarray, q: np.ndarray, terms: np.ndarray | None = None,
+                columns: np.ndarray | None = None) -> BinarySums | None:
     """Exact sums of the integer weights ``q`` and ``terms`` over the ones of a binary ``z'``.
 
     Parameters
     ----------
-    z : ndarray of shape (n, d)
-        ``None`` is returned unless it is bool, int8 or uint8 with only 0s and 1s and
-        ``d <= MAX_COLUMNS``.
+    z : ndarray of shape (n, p)
+        ``None`` is returned unless it is bool, int8 or uint8, its used columns hold only
+        0s and 1s, and they are at most :data:`MAX_COLUMNS`.
     q : int64 ndarray of shape (n,)
         From :func:`fixed_point` (``sum |q| < 2**52``).
     terms : int64 ndarray of shape (n, m), optional
         Likewise, per column.
+    columns : ndarray of int of shape (d,), optional
+        The columns of ``z`` to use, in this order (default: all); no copy of ``z`` is made.
 
     Returns
     -------
@@ -113,35 +118,38 @@ def binary_sums(z: np.ndarray, q: np.ndarray, terms: np.ndarray | None = None) -
     >>> s = binary_sums(z, np.array([1, 2, 4]), np.array([[1], [-1], [3]]))
     >>> s.total, s.sums.tolist(), s.gram.tolist(), s.cross.ravel().tolist()
     (7, [5, 3], [[5, 1], [1, 3]], [4, 0])
+    >>> binary_sums(z, np.array([1, 2, 4]), columns=np.array([1])).gram.tolist()
+    [[3]]
     """
     z = _binary_view(z)
-    if z is None:
+    columns = _columns(z, columns)
+    if z is None or len(columns) > MAX_COLUMNS:
         return None
-    n, d = z.shape
+    n, d = z.shape[0], len(columns)
     q = np.ascontiguousarray(q, dtype=np.int64)
     terms = np.zeros((n, 0), dtype=np.int64) if terms is None else np.ascontiguousarray(terms, dtype=np.int64)
     if _compiled is not None:
         sums, gram, cross = (np.empty(d, dtype=np.int64), np.empty((d, d), dtype=np.int64),
                              np.empty((d, terms.shape[1]), dtype=np.int64))
-        if not _compiled.binary_sums(z, d, q, terms, sums, gram, cross):
+        if not _compiled.binary_sums(z, z.shape[1], columns, q, terms, sums, gram, cross):
             return None
     else:
-        twin = _binary_sums_numpy(z, q, terms)
+        twin = _binary_sums_numpy(z, columns, q, terms)
         if twin is None:
             return None
         sums, gram, cross = twin
     return BinarySums(int(q.sum()), sums, gram, cross, terms.sum(axis=0))
 
 
-def _binary_sums_numpy(z: np.ndarray, q: np.ndarray, terms: np.ndarray
+def _binary_sums_numpy(z: np.ndarray, columns: np.ndarray, q: np.ndarray, terms: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """:func:`binary_sums` with BLAS: float64 products and sums of integers below 2**53 are exact."""
-    n, d = z.shape
+    n, d = z.shape[0], len(columns)
     sums, gram = np.zeros(d, dtype=np.int64), np.zeros((d, d), dtype=np.int64)
     cross = np.zeros((d, terms.shape[1]), dtype=np.int64)
     rows = max(1, _BLOCK_VALUES // max(d, 1))
     for start in range(0, n, rows):
-        block = z[start:start + rows]
+        block = z[start:start + rows].take(columns, axis=1)
         if (block > 1).any():
             return None
         x = block.astype(float)
@@ -198,8 +206,9 @@ def weighted_centred_moments(z: np.ndarray, weights: np.ndarray, targets: np.nda
     return float(np.ldexp(total, -e)), x_mean, gram, cross
 
 
-def centred_square_sum(z: np.ndarray, scale: np.ndarray, mean: np.ndarray) -> np.ndarray | None:
-    """``sum scale (z - mean)(z - mean)'`` over the rows of a binary ``z'``, from exact sums.
+def centred_square_sum(z: np.ndarray, scale: np.ndarray, mean: np.ndarray,
+                       columns: np.ndarray | None = None) -> np.ndarray | None:
+    """``sum scale (x - mean)(x - mean)'`` over the rows ``x`` of a binary ``z'`` (its ``columns``), from exact sums.
 
     Returns ``None`` unless :func:`binary_sums` takes ``z``.
 
@@ -210,7 +219,7 @@ def centred_square_sum(z: np.ndarray, scale: np.ndarray, mean: np.ndarray) -> np
     [[1.0, -1.0], [-1.0, 1.0]]
     """
     q, exponent = fixed_point(scale)
-    sums = binary_sums(z, q)
+    sums = binary_sums(z, q, columns=columns)
     if sums is None:
         return None
     column_sums = sums.sums.astype(float)
@@ -219,38 +228,70 @@ def centred_square_sum(z: np.ndarray, scale: np.ndarray, mean: np.ndarray) -> np
 
 
 def binary_prediction(z: np.ndarray, columns: np.ndarray, coef: np.ndarray, intercept: float) -> np.ndarray | None:
-    """``z[:, columns] @ coef + intercept`` for a binary ``z'``, a row's coefficients added in column order.
+    """``z[:, columns] @ coef + intercept`` for a binary ``z'``, by tables of partial sums.
 
-    Returns ``None`` unless ``z`` is bool, int8 or uint8 and its used columns hold only 0s and 1s.
+    The columns go in groups of :data:`GROUP_COLUMNS`; each group's table holds, for every
+    pattern of its ones, the sum of their coefficients (added in column order). A row's
+    prediction is the sum of its groups' entries, in group order, plus the intercept: the
+    compiled pass and NumPy add the same numbers in the same order. Returns ``None`` unless
+    ``z`` is bool, int8 or uint8 and its used columns hold only 0s and 1s.
 
     Examples
     --------
     >>> binary_prediction(np.eye(3, dtype=np.int8), np.array([2, 0]), np.array([5.0, 1.0]), 0.5).tolist()
     [1.5, 0.5, 5.5]
     """
-    z = _binary_view(z, max_columns=None)
+    z = _binary_view(z)
     if z is None:
         return None
-    columns = np.asarray(columns, dtype=np.int64)
-    coef = np.ascontiguousarray(coef, dtype=float)
+    columns = _columns(z, columns)
+    tables = _partial_sums(np.asarray(coef, dtype=float))
     out = np.empty(z.shape[0])
     if _compiled is not None:
-        return out if _compiled.binary_prediction(z, z.shape[1], columns, coef, float(intercept), out) else None
-    used = z[:, columns]
+        return out if _compiled.binary_prediction(z, z.shape[1], columns, tables, float(intercept), out) else None
+    used = z.take(columns, axis=1)
     if (used > 1).any():
         return None
     out[:] = 0.0
-    for j in range(len(columns)):
-        out += used[:, j] * coef[j]  # +0.0 where the value is 0, as the compiled pass's sum
+    for g in range(len(tables)):
+        block = used[:, GROUP_COLUMNS * g:GROUP_COLUMNS * (g + 1)]
+        entries = tables[g][block @ (1 << np.arange(block.shape[1]))]
+        if g == 0:
+            out[:] = entries
+        else:
+            out += entries
     out += float(intercept)
     return out
 
 
-def _binary_view(z: np.ndarray, max_columns: int | None = MAX_COLUMNS) -> np.ndarray | None:
-    """``z`` as a C-contiguous uint8 view (bool, int8 or uint8, at most ``max_columns`` wide), else ``None``."""
+def _partial_sums(coef: np.ndarray) -> np.ndarray:
+    """Per group of :data:`GROUP_COLUMNS` coefficients, the sum over each pattern's ones (in column order).
+
+    Examples
+    --------
+    >>> _partial_sums(np.array([1.0, 2.0, 4.0]))[0, :8].tolist()
+    [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+    """
+    groups = -(-len(coef) // GROUP_COLUMNS)
+    padded = np.zeros(groups * GROUP_COLUMNS)
+    padded[:len(coef)] = coef
+    bits = (np.arange(1 << GROUP_COLUMNS)[:, None] >> np.arange(GROUP_COLUMNS)) & 1  # (32, 5)
+    tables = np.zeros((groups, 1 << GROUP_COLUMNS))
+    for k in range(GROUP_COLUMNS):  # 0 + c_0 x_0, + c_1 x_1, ... (adding 0 where a bit is 0)
+        tables += bits[:, k] * padded[k::GROUP_COLUMNS][:, None]
+    return tables
+
+
+def _columns(z: np.ndarray | None, columns: np.ndarray | None) -> np.ndarray:
+    """The used columns as int64 (all of ``z``'s by default)."""
+    if columns is None:
+        return np.arange(0 if z is None else z.shape[1], dtype=np.int64)
+    return np.ascontiguousarray(columns, dtype=np.int64)
+
+
+def _binary_view(z: np.ndarray) -> np.ndarray | None:
+    """``z`` as a C-contiguous uint8 view (bool, int8 or uint8), else ``None``."""
     z = np.asarray(z)
     if z.ndim != 2 or z.dtype not in (np.bool_, np.int8, np.uint8):
-        return None
-    if max_columns is not None and z.shape[1] > max_columns:
         return None
     return np.ascontiguousarray(z).view(np.uint8)

@@ -12,8 +12,9 @@
  * - binary_sums, binary_prediction (NumPy twins: lime_core._binary): over the rows of an int8
  *   z' of 0s and 1s (lime's interpretable samples), exact integer sums of fixed-point weights
  *   over the ones (the Gram matrix through histograms of pairs of 5-column groups), and a
- *   linear prediction adding the coefficients of a row's ones in column order. Integer sums
- *   are exact in any order, so the twin may use BLAS on the same integers.
+ *   linear prediction adding, per 5-column group, a table's sum of the coefficients of the
+ *   row's ones. Integer sums are exact in any order, so the twin may use BLAS on the same
+ *   integers.
  *
  * The generator is reached through its "BitGenerator" capsule (NumPy's documented C
  * interface to bit generators); the caller holds the generator's lock. Only the buffer
@@ -158,19 +159,53 @@ check_binary_input(const Py_buffer *z, Py_ssize_t width, const Py_buffer *column
     return 0;
 }
 
-PyDoc_STRVAR(binary_sums_doc,
-"binary_sums(z, width, q, terms, sums, gram, cross) -> bool\n\n"
-"Exact sums over the rows x of a binary z' (int8, rows of `width` <= 64 values): with the int64\n"
-"row weights q (n) and int64 row terms (n, m), writes the int64 outputs sums[j] = sum q x_j,\n"
-"gram[j, k] = sum q x_j x_k (width, width) and cross[j, l] = sum terms[:, l] x_j (width, m).\n"
-"The caller keeps sum |q| and every column's sum |terms| below 2**62 (no overflow). False,\n"
-"with the outputs unspecified, when a value is neither 0 nor 1.");
+/* Whether a 64-bit word loaded from memory holds its first byte lowest (the row masks' fast path). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS_ARE_LITTLE_ENDIAN 1
+#else
+#define WORDS_ARE_LITTLE_ENDIAN 0
+#endif
 
 /* Bytes of 0/1 in a 64-bit word -> one bit each (byte i -> bit i). */
 static inline uint64_t
 pack_bytes(uint64_t word)
 {
     return (word * 0x0102040810204080ULL) >> 56;
+}
+
+PyDoc_STRVAR(binary_sums_doc,
+"binary_sums(z, width, columns, q, terms, sums, gram, cross) -> bool\n\n"
+"Exact sums over the rows of a binary z' (int8, rows of `width` values) restricted to the int64\n"
+"`columns` (d <= 64 of them), x_j = z[:, columns[j]]: with the int64 row weights q (n) and\n"
+"int64 row terms (n, m), writes the int64 outputs sums[j] = sum q x_j, gram[j, k] =\n"
+"sum q x_j x_k (d, d) and cross[j, l] = sum terms[:, l] x_j (d, m). The caller keeps sum |q|\n"
+"and every column's sum |terms| below 2**62 (no overflow). False, with the outputs\n"
+"unspecified, when a used value is neither 0 nor 1.");
+
+/* One row's used columns as bits (column j -> bit j); `seen` collects the bytes read, to check
+ * they are all 0 or 1. Every column in order (whole_words: the row's 8-byte words may be read
+ * whole, past its end) or the listed ones. */
+static inline uint64_t
+row_bits(const uint8_t *row, const int64_t *column, Py_ssize_t d, int in_order, int whole_words, uint64_t *seen)
+{
+    uint64_t mask = 0;
+    if (in_order && whole_words) {
+        const Py_ssize_t words = (d + 7) / 8;
+        for (Py_ssize_t i = 0; i < words; i++) {
+            uint64_t word;
+            memcpy(&word, row + 8 * i, 8);
+            if (8 * i + 8 > d) word &= ~0ULL >> (8 * (8 * i + 8 - d));  /* this row's bytes only */
+            *seen |= word;
+            mask |= pack_bytes(word & 0x0101010101010101ULL) << (8 * i);
+        }
+        return mask;
+    }
+    for (Py_ssize_t j = 0; j < d; j++) {
+        const uint8_t value = row[in_order ? j : column[j]];
+        *seen |= value;
+        mask |= (uint64_t)(value & 1) << j;
+    }
+    return mask;
 }
 
 /* A row's d <= 64 columns are 13 groups of 5 bits. Instead of walking its pairs of ones (a
@@ -186,21 +221,28 @@ pack_bytes(uint64_t word)
 static PyObject *
 binary_sums(PyObject *module, PyObject *args)
 {
-    Py_buffer z, q, terms, sums, gram, cross;
-    Py_ssize_t d;
-    if (!PyArg_ParseTuple(args, "y*ny*y*w*w*w*", &z, &d, &q, &terms, &sums, &gram, &cross)) {
+    Py_buffer z, columns, q, terms, sums, gram, cross;
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "y*ny*y*y*w*w*w*", &z, &width, &columns, &q, &terms, &sums, &gram, &cross)) {
         return NULL;
     }
     PyObject *result = NULL;
     int64_t *scratch = NULL;
-    const Py_ssize_t rows = q.len / 8;
+    const Py_ssize_t rows = q.len / 8, d = columns.len / 8;
     const Py_ssize_t m = rows > 0 ? terms.len / 8 / rows : 0;
-    if (d < 0 || d > 64 || q.len % 8 || z.len != rows * d || (rows > 0 && terms.len != 8 * rows * m)
-        || sums.len != 8 * d || gram.len != 8 * d * d || cross.len != 8 * d * m) {
-        PyErr_Format(PyExc_ValueError, "z must hold %zd rows of width <= 64 int8 values; terms, sums, gram and "
-                     "cross %zd x %zd, %zd, %zd x %zd and %zd x %zd int64 values.", rows, rows, m, d, d, d, d, m);
+    if (q.len % 8 || check_binary_input(&z, width, &columns, rows) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "q must be int64.");
         goto done;
     }
+    if (d > 64 || (rows > 0 && terms.len != 8 * rows * m) || sums.len != 8 * d || gram.len != 8 * d * d
+        || cross.len != 8 * d * m) {
+        PyErr_Format(PyExc_ValueError, "at most 64 columns; terms, sums, gram and cross must hold %zd x %zd, %zd, "
+                     "%zd x %zd and %zd x %zd int64 values.", rows, m, d, d, d, d, m);
+        goto done;
+    }
+    const int64_t *column = (const int64_t *)columns.buf;
+    int in_order = d == width;
+    for (Py_ssize_t j = 0; in_order && j < d; j++) in_order = column[j] == j;
     const Py_ssize_t groups = (d + GROUP_BITS - 1) / GROUP_BITS, pairs = groups * (groups - 1) / 2;
     /* histograms: per pair of groups (32 x 32 entries), per group (32), per group and term (32 m) */
     const size_t entries = (size_t)(GROUP_VALUES * (GROUP_VALUES * pairs + groups + groups * m));
@@ -215,15 +257,10 @@ binary_sums(PyObject *module, PyObject *args)
     int64_t *term_hist = group_hist + GROUP_VALUES * groups;
     const uint8_t *values = (const uint8_t *)z.buf;
     const int64_t *weight = (const int64_t *)q.buf, *term = (const int64_t *)terms.buf;
-    const Py_ssize_t words = (d + 7) / 8;
     for (Py_ssize_t r = 0; r < rows; r++) {
-        uint64_t word[8] = {0};
-        memcpy(word, values + r * d, (size_t)d);
-        uint64_t mask = 0;
-        for (Py_ssize_t i = 0; i < words; i++) {
-            seen |= word[i];
-            mask |= pack_bytes(word[i] & 0x0101010101010101ULL) << (8 * i);
-        }
+        /* whole 8-byte words may be read where they stay inside z (little-endian: byte i is bit 8 i) */
+        const int whole_words = WORDS_ARE_LITTLE_ENDIAN && r * width + 8 * ((d + 7) / 8) <= z.len;
+        const uint64_t mask = row_bits(values + r * width, column, d, in_order, whole_words, &seen);
         unsigned group[(64 + GROUP_BITS - 1) / GROUP_BITS];
         for (Py_ssize_t a = 0; a < groups; a++) {
             group[a] = (unsigned)(mask >> (GROUP_BITS * a)) & (GROUP_VALUES - 1);
@@ -270,11 +307,12 @@ binary_sums(PyObject *module, PyObject *args)
     const int64_t *h = pair_hist;
     for (Py_ssize_t a = 0; a < groups; a++) {
         for (Py_ssize_t b = a + 1; b < groups; b++, h += GROUP_VALUES * GROUP_VALUES) {
-            int64_t by_bit[GROUP_VALUES][GROUP_BITS];
+            int64_t by_bit[GROUP_VALUES][GROUP_BITS];  /* [value of group a][bit k of group b] */
             memset(by_bit, 0, sizeof by_bit);
             for (unsigned va = 1; va < GROUP_VALUES; va++) {
                 for (unsigned vb = 1; vb < GROUP_VALUES; vb++) {
                     const int64_t hv = h[GROUP_VALUES * va + vb];
+                    if (hv == 0) continue;
                     for (unsigned k = 0; k < GROUP_BITS; k++) by_bit[va][k] += (vb >> k & 1) ? hv : 0;
                 }
             }
@@ -295,6 +333,7 @@ binary_sums(PyObject *module, PyObject *args)
 done:
     PyMem_RawFree(scratch);
     PyBuffer_Release(&z);
+    PyBuffer_Release(&columns);
     PyBuffer_Release(&q);
     PyBuffer_Release(&terms);
     PyBuffer_Release(&sums);
@@ -304,50 +343,55 @@ done:
 }
 
 PyDoc_STRVAR(binary_prediction_doc,
-"binary_prediction(z, width, columns, coef, intercept, out) -> bool\n\n"
-"out[i] = (((0 + x_0 c_0) + x_1 c_1) + ...) + intercept over the float64 coef of the int64 columns\n"
-"(in their order) that are 1 in row i of z (int8, rows of `width` values); out: writable\n"
-"float64 (rows,). False, with out unspecified, when a value is neither 0 nor 1.");
+"binary_prediction(z, width, columns, tables, intercept, out) -> bool\n\n"
+"out[i] = ((t_0 + t_1) + ...) + intercept, where t_g = tables[g, v] for v the bits of row i's\n"
+"values (int8, rows of `width` values) in the int64 columns[5 g:5 g + 5] (column 5 g + k is\n"
+"bit k); tables: float64 (ceil(len(columns) / 5), 32); out: writable float64 (rows,). False,\n"
+"with out unspecified, when a used value is neither 0 nor 1.");
 
 static PyObject *
 binary_prediction(PyObject *module, PyObject *args)
 {
-    Py_buffer z, columns, coef, out;
+    Py_buffer z, columns, tables, out;
     Py_ssize_t width;
     double intercept;
-    if (!PyArg_ParseTuple(args, "y*ny*y*dw*", &z, &width, &columns, &coef, &intercept, &out)) {
+    if (!PyArg_ParseTuple(args, "y*ny*y*dw*", &z, &width, &columns, &tables, &intercept, &out)) {
         return NULL;
     }
     PyObject *result = NULL;
-    const Py_ssize_t rows = out.len / 8, d = columns.len / 8;
-    if (out.len % 8 || coef.len != 8 * d || check_binary_input(&z, width, &columns, rows) < 0) {
+    const Py_ssize_t rows = out.len / 8, d = columns.len / 8, groups = (d + GROUP_BITS - 1) / GROUP_BITS;
+    if (out.len % 8 || tables.len != 8 * GROUP_VALUES * groups || check_binary_input(&z, width, &columns, rows) < 0) {
         if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_ValueError, "out and coef must be float64, coef one per column.");
+            PyErr_Format(PyExc_ValueError, "out must be float64 and tables float64 (%zd, %d).", groups, GROUP_VALUES);
         }
         goto done;
     }
-    uint8_t seen = 0;
+    uint64_t seen = 0;
     Py_BEGIN_ALLOW_THREADS
     const uint8_t *values = (const uint8_t *)z.buf;
     const int64_t *column = (const int64_t *)columns.buf;
-    const double *c = (const double *)coef.buf;
+    const double *table = (const double *)tables.buf;
     double *prediction = (double *)out.buf;
     for (Py_ssize_t r = 0; r < rows; r++) {
         const uint8_t *row = values + r * width;
         double total = 0.0;
-        for (Py_ssize_t j = 0; j < d; j++) {
-            const uint8_t value = row[column[j]];
-            seen |= value;
-            total = total + c[j] * (double)value;  /* no branch: 0 * c adds a zero */
+        for (Py_ssize_t a = 0; a < groups; a++) {
+            unsigned bits = 0;
+            for (Py_ssize_t k = 0; k < GROUP_BITS && GROUP_BITS * a + k < d; k++) {
+                const uint8_t value = row[column[GROUP_BITS * a + k]];
+                seen |= value;
+                bits |= (unsigned)(value & 1) << k;
+            }
+            total = a ? total + table[GROUP_VALUES * a + bits] : table[bits];
         }
         prediction[r] = total + intercept;
     }
     Py_END_ALLOW_THREADS
-    result = PyBool_FromLong(seen <= 1);
+    result = PyBool_FromLong((seen & ~1ULL) == 0);
 done:
     PyBuffer_Release(&z);
     PyBuffer_Release(&columns);
-    PyBuffer_Release(&coef);
+    PyBuffer_Release(&tables);
     PyBuffer_Release(&out);
     return result;
 }

@@ -127,9 +127,9 @@ def fit_surrogate(z: np.ndarray, y: np.ndarray, weights: np.ndarray, *, num_feat
         score = weighted_r2(y, prediction, weights)
         local_pred = float(prediction[0])
         covariance = (None if std_error is None else
-                      ridge_covariance(np.take(z, used, axis=1), y, weights, coef, intercept, alpha, method=std_error,
+                      ridge_covariance(z, y, weights, coef, intercept, alpha, method=std_error,
                                        residual=y - prediction, x_mean=moments.x_mean[used],
-                                       gram=moments.gram.take(used, axis=0).take(used, axis=1)))
+                                       gram=moments.gram.take(used, axis=0).take(used, axis=1), columns=used))
     else:
         coef, intercept, score, local_pred = _fit_regressor(model_regressor, np.asarray(z[:, used], dtype=float),
                                                             y, weights)

@@ -65,7 +65,7 @@ def _inverse(matrix: np.ndarray) -> np.ndarray:
 def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np.ndarray,
                      intercept: float, alpha: float, *, method: str = "sandwich",
                      residual: np.ndarray | None = None, x_mean: np.ndarray | None = None,
-                     gram: np.ndarray | None = None) -> np.ndarray:
+                     gram: np.ndarray | None = None, columns: np.ndarray | None = None) -> np.ndarray:
     """Covariance matrix of the weighted ridge coefficients (see the module docstring).
 
     Parameters
@@ -88,6 +88,9 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     gram : ndarray of shape (p, p), optional
         ``Xc' W Xc`` (``X`` centred on ``x_mean``), when the caller has it already
         (e.g. from :func:`~lime_core._ridge.weighted_moments`); give it with ``x_mean``.
+    columns : ndarray of int, optional
+        Use ``X[:, columns]`` (a binary ``z'`` is then read in place, not copied); ``p``
+        above is then ``len(columns)``.
 
     Returns
     -------
@@ -111,7 +114,7 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     X = np.asarray(X)
     y = np.asarray(y, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    n, p = X.shape
+    n, p = X.shape if columns is None else (X.shape[0], len(columns))
     if p == 0:
         return np.zeros((0, 0))
     if method not in STD_ERROR_METHODS:
@@ -120,15 +123,18 @@ def ridge_covariance(X: np.ndarray, y: np.ndarray, weights: np.ndarray, coef: np
     weight_sum = float(weights.sum())
     known_gram = gram is not None and x_mean is not None
     if x_mean is None:
-        x_mean = weighted_mean_rows(X, weights)
+        x_mean = weighted_mean_rows(X if columns is None else np.take(X, columns, axis=1), weights)
     if residual is None:
-        residual = y - linear_prediction(X, np.arange(p), np.asarray(coef, dtype=float), intercept)
+        used = np.arange(p) if columns is None else columns
+        residual = y - linear_prediction(X, used, np.asarray(coef, dtype=float), intercept)
     root = np.abs(weights) if method == "homoscedastic" else np.abs(weights * residual)
-    middle = centred_square_sum(X, root ** 2, x_mean)  # a binary z': exact sums over its ones
+    middle = centred_square_sum(X, root ** 2, x_mean, columns)  # a binary z': exact sums over its ones
     if middle is not None:
         if not known_gram:
-            gram = centred_square_sum(X, weights, x_mean)
+            gram = centred_square_sum(X, weights, x_mean, columns)
     else:
+        if columns is not None:
+            X = np.take(X, columns, axis=1)
         # one pass over blocks of rows: the bread's Gram matrix (unless given) and the meat, never an
         # n x p float copy; rows scaled by sqrt(scale) make each product one symmetric update (syrk)
         middle = np.zeros((p, p))

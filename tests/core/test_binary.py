@@ -160,13 +160,50 @@ def test_the_compiled_sums_name_bad_arguments():
     z = np.zeros((4, 3), dtype=np.int8)
     q = np.ones(4, dtype=np.int64)
     terms = np.zeros((4, 1), dtype=np.int64)
+    every = np.arange(3, dtype=np.int64)
     out = (np.empty(3, dtype=np.int64), np.empty((3, 3), dtype=np.int64), np.empty((3, 1), dtype=np.int64))
-    assert compiled.binary_sums(z, 3, q, terms, *out)
-    with pytest.raises(ValueError, match="width <= 64"):
-        compiled.binary_sums(np.zeros((4, 65), dtype=np.int8), 65, q, terms, *out)
+    assert compiled.binary_sums(z, 3, every, q, terms, *out)
+    wide = np.zeros((4, 65), dtype=np.int8)
+    with pytest.raises(ValueError, match="at most 64 columns"):
+        compiled.binary_sums(wide, 65, np.arange(65, dtype=np.int64), q, terms, *out)
     with pytest.raises(ValueError, match="z must hold 4 rows"):
-        compiled.binary_sums(z[:3], 3, q, terms, *out)
+        compiled.binary_sums(z[:3], 3, every, q, terms, *out)
     with pytest.raises(ValueError, match="outside z's 3 columns"):
-        compiled.binary_prediction(z, 3, np.array([3], dtype=np.int64), np.ones(1), 0.0, np.empty(4))
-    with pytest.raises(ValueError, match="one per column"):
-        compiled.binary_prediction(z, 3, np.array([0, 1], dtype=np.int64), np.ones(1), 0.0, np.empty(4))
+        compiled.binary_sums(z, 3, np.array([3], dtype=np.int64), q, terms, *out)
+    tables = np.zeros((1, 32))
+    with pytest.raises(ValueError, match="outside z's 3 columns"):
+        compiled.binary_prediction(z, 3, np.array([3], dtype=np.int64), tables, 0.0, np.empty(4))
+    with pytest.raises(ValueError, match=r"tables float64 \(1, 32\)"):
+        compiled.binary_prediction(z, 3, np.array([0, 1], dtype=np.int64), np.zeros((2, 32)), 0.0, np.empty(4))
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_sums_and_predictions_over_some_columns_read_z_in_place(monkeypatch, compiled):
+    if compiled:
+        _compiled_or_skip()
+    else:
+        monkeypatch.setattr(binary, "_compiled", None)
+    rng = np.random.default_rng(5)
+    z = _binary(rng, 1000, 23)
+    q, _ = fixed_point(rng.random(1000))
+    terms, _ = fixed_point(rng.normal(size=(1000, 2)))
+    for columns in (np.array([4, 0, 22, 9, 13, 7, 1]), np.arange(23)[::-1], np.array([5])):
+        some, copied = binary_sums(z, q, terms, columns=columns), binary_sums(np.take(z, columns, axis=1), q, terms)
+        for name in ("sums", "gram", "cross"):
+            np.testing.assert_array_equal(getattr(some, name), getattr(copied, name))
+        coef = rng.normal(size=len(columns))
+        np.testing.assert_array_equal(binary_prediction(z, columns, coef, 0.5),
+                                      binary_prediction(np.take(z, columns, axis=1), np.arange(len(columns)), coef, 0.5))
+    np.testing.assert_array_equal(binary_prediction(z, np.zeros(0, dtype=int), np.zeros(0), 0.5), np.full(1000, 0.5))
+
+
+def test_predictions_of_the_compiled_pass_and_numpy_are_the_same_bits(monkeypatch):
+    _compiled_or_skip()
+    rng = np.random.default_rng(6)
+    z = _binary(rng, 3000, 40)
+    for k in (1, 5, 6, 12, 40):
+        columns, coef = rng.permutation(40)[:k], rng.normal(size=k) * 10.0 ** rng.integers(-3, 3, size=k)
+        compiled = binary_prediction(z, columns, coef, -0.3)
+        monkeypatch.setattr(binary, "_compiled", None)
+        np.testing.assert_array_equal(binary_prediction(z, columns, coef, -0.3), compiled)
+        monkeypatch.undo()
