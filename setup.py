@@ -27,8 +27,10 @@ class BuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("lime_core._compiled", ["lime_core/_compiled.c"], optional=OPTIONAL),
-                 Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], optional=OPTIONAL),
+    ext_modules=[Extension("lime_core._compiled", ["lime_core/_compiled.c"], depends=["lime_core/_uniforms.h"],
+                           optional=OPTIONAL),
+                 Extension("lime_tabular._compiled", ["lime_tabular/_compiled.c"], depends=["lime_core/_uniforms.h"],
+                           optional=OPTIONAL),
                  Extension("lime_text._compiled", ["lime_text/_compiled.c"], optional=OPTIONAL)],
     cmdclass={"build_ext": BuildExt},
 )

@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_uniforms.h"
+
 /* NumPy's bitgen_t (numpy/random/bitgen.h). */
 typedef struct {
     void *state;
@@ -33,13 +35,6 @@ typedef struct {
     double (*next_double)(void *state);
     uint64_t (*next_raw)(void *state);
 } bitgen_t;
-
-/* A float32 uniform from 32 random bits: (b >> 8) * 2**-24, as Generator.random(dtype=np.float32). */
-static inline float
-uniform24(uint32_t bits)
-{
-    return (float)(bits >> 8) * (1.0f / 16777216.0f);
-}
 
 PyDoc_STRVAR(fill_uniform_float32_doc,
 "fill_uniform_float32(capsule, out) -> None\n\n"
@@ -78,22 +73,6 @@ fill_uniform_float32(PyObject *module, PyObject *args)
     }
     PyBuffer_Release(&out);
     Py_RETURN_NONE;
-}
-
-static inline uint64_t
-rotate_left(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t
-sfc64_next(uint64_t *s)  /* numpy/random/src/sfc64/sfc64.h */
-{
-    const uint64_t tmp = s[0] + s[1] + s[3]++;
-    s[0] = s[1] ^ (s[1] >> 11);
-    s[1] = s[2] + (s[2] << 3);
-    s[2] = rotate_left(s[2], 24) + tmp;
-    return tmp;
 }
 
 PyDoc_STRVAR(sfc64_fill_uniform_float32_doc,

@@ -139,6 +139,15 @@ class UniformStream:
     def _skip(self, count: int) -> None:
         self.fill(np.empty(2 * count, dtype=np.float32))
 
+    @property
+    def state(self) -> np.ndarray:
+        """The generator's state ``(a, b, c, counter)``, a writable uint64 array.
+
+        A compiled pass that draws the stream's next values itself (``lime_tabular``'s state
+        pass) reads it and advances it in place, as :meth:`fill` would.
+        """
+        return self._state
+
     def draw(self, shape: int | tuple[int, ...]) -> np.ndarray:
         """The next uniforms, as a new float32 array of ``shape`` (in memory reused between calls)."""
         return self.fill(pooled_empty(shape, np.float32))

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../lime_core/_uniforms.h"
+
 /* Segments per bin and sub-segments per split segment (lime_tabular._fit's INVERSE_CDF_SEGMENTS
  * and INVERSE_CDF_SUBSEGMENTS; within_bin_values refuses other values): constants, so that
  * u * SEGMENTS and the segment arithmetic compile to exact multiplications and shifts. */
@@ -500,58 +502,19 @@ done:
     return result;
 }
 
-PyDoc_STRVAR(draw_states_doc,
-"draw_states(u, thresholds, row_states, states, same, same_count) -> None\n\n"
-"States of (rows, features) float32 uniforms u: per feature, how many of its thresholds are\n"
-"<= u, with thresholds float32 (K, features) (threshold k of every feature side by side;\n"
-"pad with values above 1). Writes int8 states and z' = int8 (state == row_states[feature])\n"
-"of the same shape, and int64 same_count (rows,).");
-
-static PyObject *
-draw_states(PyObject *module, PyObject *args)
+/* States of `rows` rows of uniforms (rows of `features` float32 values): see draw_states. */
+static void
+states_of_rows(const float *uu, const float *thr, const int8_t *row, const int8_t *padded_row, int8_t *st,
+               int8_t *sm, int64_t *sc, Py_ssize_t rows, Py_ssize_t features, Py_ssize_t width, int32_t *below)
 {
-    Py_buffer u, thresholds, row_states, states, same, same_count;
-    if (!PyArg_ParseTuple(args, "y*y*y*w*w*w*", &u, &thresholds, &row_states, &states, &same, &same_count)) {
-        return NULL;
-    }
-    PyObject *result = NULL;
-    const Py_ssize_t features = row_states.len;
-    const Py_ssize_t count = u.len / 4;
-    const Py_ssize_t rows = features > 0 ? count / features : 0;
-    const Py_ssize_t width = features > 0 ? thresholds.len / 4 / features : 0;
-    if (features == 0 || u.len % 4 || count % features || thresholds.len != 4 * width * features) {
-        PyErr_SetString(PyExc_ValueError, "u and thresholds must be float32 with one column per feature.");
-        goto done;
-    }
-    if (expect_length(&states, count, 1, "states") || expect_length(&same, count, 1, "same")
-        || expect_length(&same_count, rows, 8, "same_count")) {
-        goto done;
-    }
-    if (width > 127) {
-        PyErr_Format(PyExc_ValueError, "at most 127 thresholds per feature fit int8 states; got %zd.", width);
-        goto done;
-    }
-    int32_t *below = PyMem_RawMalloc((size_t)features * sizeof(int32_t));  /* thresholds <= u, per feature */
-    int8_t *padded_row = PyMem_RawCalloc((size_t)(features + 8), 1);  /* the row's states, whole chunks of 8 */
-    if (below == NULL || padded_row == NULL) {
-        PyMem_RawFree(below);
-        PyMem_RawFree(padded_row);
-        PyErr_NoMemory();
-        goto done;
-    }
-    memcpy(padded_row, row_states.buf, (size_t)features);
-    Py_BEGIN_ALLOW_THREADS
-    const float *uu = (const float *)u.buf, *thr = (const float *)thresholds.buf;
-    const int8_t *row = (const int8_t *)row_states.buf;
-    int8_t *st = (int8_t *)states.buf, *sm = (int8_t *)same.buf;
-    int64_t *sc = (int64_t *)same_count.buf;
 #ifdef HAVE_AVX2_PASS
-    const Py_ssize_t rows_left = use_avx2 ? 0 : rows;
-    if (use_avx2) states_avx2(uu, thr, padded_row, st, sm, sc, rows, features, width);
-#else
-    const Py_ssize_t rows_left = rows;
+    if (use_avx2) {
+        states_avx2(uu, thr, padded_row, st, sm, sc, rows, features, width);
+        return;
+    }
 #endif
-    for (Py_ssize_t r = 0; r < rows_left; r++) {  /* inner loops run along the features, in int32: vectorised */
+    (void)padded_row;
+    for (Py_ssize_t r = 0; r < rows; r++) {  /* inner loops run along the features, in int32: vectorised */
         const float *ur = uu + r * features;
         int8_t *sr = st + r * features, *mr = sm + r * features;
         for (Py_ssize_t c = 0; c < features; c++) below[c] = 0;
@@ -568,12 +531,92 @@ draw_states(PyObject *module, PyObject *args)
         }
         sc[r] = hits;
     }
+}
+
+/* Rows of uniforms drawn at a time by draw_states_stream (a block stays in the L1/L2 cache). */
+#define STREAM_BLOCK_VALUES 4096
+
+PyDoc_STRVAR(draw_states_doc,
+"draw_states(u, thresholds, row_states, states, same, same_count) -> None\n\n"
+"States of (rows, features) float32 uniforms u: per feature, how many of its thresholds are\n"
+"<= u, with thresholds float32 (K, features) (threshold k of every feature side by side;\n"
+"pad with values above 1). Writes int8 states and z' = int8 (state == row_states[feature])\n"
+"of the same shape, and int64 same_count (rows,).");
+
+PyDoc_STRVAR(draw_states_from_stream_doc,
+"draw_states_from_stream(state, thresholds, row_states, states, same, same_count) -> None\n\n"
+"draw_states with the uniforms drawn from the writable uint64 SFC64 state (a, b, c, counter):\n"
+"the values lime_core.UniformStream would fill u with, row after row, a block of rows at a\n"
+"time. The state is advanced as such a fill would (an odd count uses the low half of its last\n"
+"draw only).");
+
+/* draw_states (drawn = 0: u holds the uniforms) and draw_states_from_stream (drawn = 1: u is the
+ * SFC64 state they are drawn from). */
+static PyObject *
+states_pass(PyObject *args, int drawn)
+{
+    Py_buffer u, thresholds, row_states, states, same, same_count;
+    if (!PyArg_ParseTuple(args, drawn ? "w*y*y*w*w*w*" : "y*y*y*w*w*w*", &u, &thresholds, &row_states, &states,
+                          &same, &same_count)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    int32_t *below = NULL;
+    int8_t *padded_row = NULL;
+    float *block = NULL;
+    const Py_ssize_t features = row_states.len;
+    const Py_ssize_t count = states.len;
+    const Py_ssize_t rows = features > 0 ? count / features : 0;
+    const Py_ssize_t width = features > 0 ? thresholds.len / 4 / features : 0;
+    if (features == 0 || count % features || thresholds.len != 4 * width * features
+        || u.len != (drawn ? 32 : 4 * count)) {
+        PyErr_SetString(PyExc_ValueError, drawn ? "state must be 4 uint64 and thresholds float32 with one column "
+                        "per feature, as states." : "u and thresholds must be float32 with one column per feature, "
+                        "as states.");
+        goto done;
+    }
+    if (expect_length(&same, count, 1, "same") || expect_length(&same_count, rows, 8, "same_count")) {
+        goto done;
+    }
+    if (width > 127) {
+        PyErr_Format(PyExc_ValueError, "at most 127 thresholds per feature fit int8 states; got %zd.", width);
+        goto done;
+    }
+    const Py_ssize_t block_rows = drawn ? (STREAM_BLOCK_VALUES / features > 0 ? STREAM_BLOCK_VALUES / features : 1) : 0;
+    below = PyMem_RawMalloc((size_t)features * sizeof(int32_t));  /* thresholds <= u, per feature */
+    padded_row = PyMem_RawCalloc((size_t)(features + 8), 1);  /* the row's states, whole chunks of 8 */
+    block = drawn ? PyMem_RawMalloc((size_t)(block_rows * features) * sizeof(float)) : NULL;
+    if (below == NULL || padded_row == NULL || (drawn && block == NULL)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(padded_row, row_states.buf, (size_t)features);
+    Py_BEGIN_ALLOW_THREADS
+    const float *thr = (const float *)thresholds.buf;
+    const int8_t *row = (const int8_t *)row_states.buf;
+    int8_t *st = (int8_t *)states.buf, *sm = (int8_t *)same.buf;
+    int64_t *sc = (int64_t *)same_count.buf;
+    if (drawn) {
+        Uniforms g;
+        memcpy(g.s, u.buf, sizeof g.s);
+        g.has_high = 0;
+        for (Py_ssize_t r = 0; r < rows; r += block_rows) {
+            const Py_ssize_t n = rows - r < block_rows ? rows - r : block_rows;
+            uniforms_fill(&g, block, n * features);
+            states_of_rows(block, thr, row, padded_row, st + r * features, sm + r * features, sc + r, n, features,
+                           width, below);
+        }
+        memcpy(u.buf, g.s, sizeof g.s);
+    } else {
+        states_of_rows((const float *)u.buf, thr, row, padded_row, st, sm, sc, rows, features, width, below);
+    }
     Py_END_ALLOW_THREADS
-    PyMem_RawFree(below);
-    PyMem_RawFree(padded_row);
     result = Py_None;
     Py_INCREF(result);
 done:
+    PyMem_RawFree(below);
+    PyMem_RawFree(padded_row);
+    PyMem_RawFree(block);
     PyBuffer_Release(&u);
     PyBuffer_Release(&thresholds);
     PyBuffer_Release(&row_states);
@@ -581,6 +624,18 @@ done:
     PyBuffer_Release(&same);
     PyBuffer_Release(&same_count);
     return result;
+}
+
+static PyObject *
+draw_states(PyObject *module, PyObject *args)
+{
+    return states_pass(args, 0);
+}
+
+static PyObject *
+draw_states_from_stream(PyObject *module, PyObject *args)
+{
+    return states_pass(args, 1);
 }
 
 PyDoc_STRVAR(vector_pass_doc,
@@ -613,6 +668,7 @@ static PyMethodDef methods[] = {
     {"vector_pass", vector_pass, METH_VARARGS, vector_pass_doc},
     {"within_bin_values", within_bin_values, METH_VARARGS, within_bin_values_doc},
     {"draw_states", draw_states, METH_VARARGS, draw_states_doc},
+    {"draw_states_from_stream", draw_states_from_stream, METH_VARARGS, draw_states_from_stream_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -244,9 +244,26 @@ class TabularRepresentation:
         s = len(self.model.state_ids)
         if stream is None:
             return self._states_of_uniforms([(0, latin_hypercube(rng, n, s, np.float32))], n)
-        rows = max(1, _STATE_BLOCK_ELEMENTS // max(s, 1))
+        if self._compiled_states():  # the pass draws the uniforms itself: they never exist as an array
+            states, same, same_count = self._state_arrays(n)
+            _compiled.draw_states_from_stream(stream.state, self.model.reached_thresholds,
+                                              self._row_states.astype(np.int8), states, same, same_count)
+            return states, same, same_count
+        rows = max(2, _STATE_BLOCK_ELEMENTS // max(s, 1)) // 2 * 2  # an even count a block: one fill's values
         blocks = ((a, stream.draw((min(rows, n - a), s))) for a in range(0, n, rows))
         return self._states_of_uniforms(blocks, n)
+
+    def _compiled_states(self) -> bool:
+        """Whether the compiled state pass applies: every feature with few states (lime's bins, most categories)."""
+        m, s = self.model, len(self.model.state_ids)
+        return (_compiled is not None and 0 < s == m.small.size and m.state_dtype is np.int8
+                and m.cum_small.shape[1] <= 127)
+
+    def _state_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Empty states, ``z'`` (int8) and its count per row, for ``n`` samples."""
+        s = len(self.model.state_ids)
+        return (np.empty((n, s), dtype=self.model.state_dtype), np.empty((n, s), dtype=np.int8),
+                np.empty(n, dtype=np.int64))
 
     def _states_of_uniforms(self, blocks: Any, n: int
                             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -256,16 +273,12 @@ class TabularRepresentation:
         states: lime's bins and most categorical columns), also ``z' = (states == row's)``
         as int8 and its count per row; otherwise ``None, None``.
         """
-        m, s = self.model, len(self.model.state_ids)
-        compiled = (_compiled is not None and 0 < s == m.small.size and m.state_dtype is np.int8
-                    and m.cum_small.shape[1] <= 127)
-        states = np.empty((n, s), dtype=m.state_dtype)
-        if not compiled:
+        m = self.model
+        states, same, same_count = self._state_arrays(n)
+        if not self._compiled_states():
             for a, u in blocks:
                 states[a:a + u.shape[0]] = m.draw_states(u)
             return states, None, None
-        same = np.empty((n, s), dtype=np.int8)
-        same_count = np.empty(n, dtype=np.int64)
         row_states = self._row_states.astype(np.int8)
         thresholds = m.reached_thresholds
         for a, u in blocks:

@@ -228,6 +228,30 @@ def test_compiled_state_pass_equals_the_numpy_path(vector_pass, continuous):
     np.testing.assert_array_equal(count, (states == rep._row_states).sum(axis=1))
 
 
+@pytest.mark.parametrize("continuous", [2, 12, 29])
+def test_the_state_pass_draws_what_the_stream_would_fill(vector_pass, continuous):
+    import lime_tabular._representation as representation
+    from lime_core import UniformStream
+
+    rng = np.random.default_rng(4)
+    data = np.column_stack([rng.normal(size=(300, continuous)), rng.integers(0, 3, size=300)])
+    rep = LimeTabularExplainer(data, categorical_features=[continuous], random_state=0).representation(data[2])
+    m, f = rep.model, continuous + 1
+    for rows in (1, 777, 3001):  # odd counts of odd rows, several blocks of the pass
+        drawn, filled = UniformStream(np.random.default_rng(rows)), UniformStream(np.random.default_rng(rows))
+        got = [np.empty((rows, f), dtype=np.int8), np.empty((rows, f), dtype=np.int8), np.empty(rows, dtype=np.int64)]
+        representation._compiled.draw_states_from_stream(drawn.state, m.reached_thresholds,
+                                                         rep._row_states.astype(np.int8), *got)
+        u = filled.draw((rows, f))
+        np.testing.assert_array_equal(got[0], m.draw_states(u))
+        np.testing.assert_array_equal(got[1], got[0] == rep._row_states)
+        np.testing.assert_array_equal(got[2], got[1].sum(axis=1))
+        np.testing.assert_array_equal(drawn.state, filled.state)  # advanced as the fill advanced it
+    with pytest.raises(ValueError, match="state must be 4 uint64"):
+        representation._compiled.draw_states_from_stream(np.zeros(3, dtype=np.uint64), m.reached_thresholds,
+                                                         rep._row_states.astype(np.int8), *got)
+
+
 def test_the_compiled_table_pass_is_built_in_ci():
     # the install builds it with the machine's C compiler; a silent fallback would only be slower
     import os
