@@ -63,4 +63,19 @@ uniforms_fill(Uniforms *g, float *out, Py_ssize_t count)
     }
 }
 
+/* Skip the next `count` values of the stream. */
+static inline void
+uniforms_skip(Uniforms *g, Py_ssize_t count)
+{
+    if (count > 0 && g->has_high) {
+        g->has_high = 0;
+        count--;
+    }
+    for (; count > 1; count -= 2) sfc64_next(g->s);
+    if (count == 1) {
+        g->high = (uint32_t)(sfc64_next(g->s) >> 32);
+        g->has_high = 1;
+    }
+}
+
 #endif

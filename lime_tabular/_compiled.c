@@ -84,8 +84,11 @@ table_value(const double *table, Py_ssize_t table_segments, const double *fine, 
 
 /* One part of a within_bin_values call: a neighbourhood's (or its hold-out rows') draws. */
 typedef struct {
-    Py_buffer bins, u, out, exact_index;
+    Py_buffer bins, u, out, exact_index, exact_u;
     Py_ssize_t rows, exact;
+    int drawn;       /* u is an SFC64 state: the uniforms are drawn from it, in the order the pass uses them */
+    Uniforms gen;
+    Py_ssize_t skip_rows;  /* drawn: the rows of each block's values before the part's own */
 } Part;
 
 /* within_bin_values runs through the draws four columns at a time (a block), every part's rows
@@ -142,14 +145,17 @@ ahead_step(Ahead *ahead)
     }
 }
 
-/* One value: store it, and note it for the exact path when it is NaN. */
+/* One value: store it, and note it (and its uniform) for the exact path when it is NaN. */
 static inline void
-store_value(double v, double *out, Py_ssize_t index, int64_t *exact_index, Py_ssize_t exact_capacity,
-            Py_ssize_t *exact)
+store_value(double v, float u, double *out, Py_ssize_t index, int64_t *exact_index, float *exact_u,
+            Py_ssize_t exact_capacity, Py_ssize_t *exact)
 {
     out[index] = v;
     if (v != v) {
-        if (*exact < exact_capacity) exact_index[*exact] = (int64_t)index;
+        if (*exact < exact_capacity) {
+            exact_index[*exact] = (int64_t)index;
+            exact_u[*exact] = u;
+        }
         (*exact)++;
     }
 }
@@ -180,14 +186,19 @@ load_bins_int32(const int32_t *b)
 }
 
 /* Rows [0, rows) of the block of columns [c0, c0 + 4) of one part; -1 when a bin points
- * outside the table. Needs u rows of unit column stride and table_segments < 2**31. */
+ * outside the table. The uniforms are drawn from gen or, when it is NULL, read from u (rows of
+ * unit column stride). Needs table_segments < 2**31. */
 #define DEFINE_AVX2_BLOCK(NAME, BIN_TYPE, LOAD_BINS)                                                  \
     static int __attribute__((target("avx2")))                                                        \
-    NAME(const BIN_TYPE *bins, const char *u, Py_ssize_t u_row_stride, double *out, Py_ssize_t rows,   \
-         Py_ssize_t columns, Py_ssize_t c0, const int64_t *first_segment, const double *table,           \
-         Py_ssize_t table_segments, const double *fine, Py_ssize_t fine_segments, int64_t *exact_index,   \
-         Py_ssize_t exact_capacity, Py_ssize_t *exact, Ahead *ahead)                                     \
+    NAME(const BIN_TYPE *bins, const char *u, Py_ssize_t u_row_stride, Uniforms *gen, double *out,      \
+         Py_ssize_t rows, Py_ssize_t columns, Py_ssize_t c0, const int64_t *first_segment,               \
+         const double *table, Py_ssize_t table_segments, const double *fine, Py_ssize_t fine_segments,    \
+         int64_t *exact_index, float *exact_u, Py_ssize_t exact_capacity, Py_ssize_t *exact, Ahead *ahead) \
     {                                                                                                   \
+        float drawn[BLOCK];  /* the row's four uniforms, when they are drawn here (two draws a row) */  \
+        uint64_t g0 = 0, g1 = 0, g2 = 0, g3 = 0;  /* the generator, in registers */                    \
+        if (gen) g0 = gen->s[0], g1 = gen->s[1], g2 = gen->s[2], g3 = gen->s[3];                        \
+        const __m128 step = _mm_set1_ps(1.0f / 16777216.0f);                                            \
         const __m128 scale = _mm_set1_ps((float)SEGMENTS);                                              \
         const __m128i top = _mm_set1_epi32(SEGMENTS - 1), limit = _mm_set1_epi32((int)table_segments); \
         const __m128i first = _mm_set_epi32((int)first_segment[c0 + 3], (int)first_segment[c0 + 2],       \
@@ -196,7 +207,16 @@ load_bins_int32(const int32_t *b)
         for (Py_ssize_t r = 0; r < rows; r++) {                                                         \
             ahead_step(ahead);                                                                          \
             const Py_ssize_t at = r * columns + c0;                                                     \
-            const float *ur = (const float *)(u + r * u_row_stride) + c0;                              \
+            const float *ur = gen ? drawn : (const float *)(u + r * u_row_stride) + c0;                \
+            if (gen) { /* sfc64_next twice; (bits >> 8) * 2**-24 of the four halves, low half first */  \
+                const uint64_t first_draw = g0 + g1 + g3++;                                             \
+                g0 = g1 ^ (g1 >> 11), g1 = g2 + (g2 << 3), g2 = rotate_left(g2, 24) + first_draw;      \
+                const uint64_t second_draw = g0 + g1 + g3++;                                            \
+                g0 = g1 ^ (g1 >> 11), g1 = g2 + (g2 << 3), g2 = rotate_left(g2, 24) + second_draw;     \
+                const __m128i bits = _mm_srli_epi32(_mm_set_epi64x((long long)second_draw,              \
+                                                                   (long long)first_draw), 8);          \
+                _mm_storeu_ps(drawn, _mm_mul_ps(_mm_cvtepi32_ps(bits), step));                           \
+            }                                                                                           \
             const __m128 t32 = _mm_mul_ps(_mm_loadu_ps(ur), scale); /* exact: SEGMENTS is 2**8 */       \
             const __m128i k = _mm_min_epi32(_mm_cvttps_epi32(t32), top);                                \
             const __m256d t = _mm256_sub_pd(_mm256_cvtps_pd(t32), _mm256_cvtepi32_pd(k));                \
@@ -223,11 +243,12 @@ load_bins_int32(const int32_t *b)
                     const double one = table_value(table, table_segments, fine, fine_segments,           \
                                                    first_segment[c0 + l] + (Py_ssize_t)bins[at + l] * SEGMENTS, \
                                                    ur[l], &bad);                                        \
-                    store_value(one, out, at + l, exact_index, exact_capacity, exact);                  \
+                    store_value(one, ur[l], out, at + l, exact_index, exact_u, exact_capacity, exact);  \
                 }                                                                                       \
                 if (bad) return -1;                                                                     \
             }                                                                                           \
         }                                                                                               \
+        if (gen) gen->s[0] = g0, gen->s[1] = g1, gen->s[2] = g2, gen->s[3] = g3;                        \
         return 0;                                                                                       \
     }
 
@@ -303,23 +324,29 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
                 Part *part = parts + p;  /* its fields in locals: stores to out cannot alias them */     \
                 const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf;                                  \
                 const char *u = (const char *)part->u.buf;                                                \
-                const Py_ssize_t u_row = part->u.strides[0], u_column = part->u.strides[1];               \
+                const Py_ssize_t u_row = part->drawn ? 0 : part->u.strides[0];                            \
+                const Py_ssize_t u_column = part->drawn ? 4 : part->u.strides[1];                         \
+                Uniforms *gen = part->drawn ? &part->gen : NULL;                                          \
+                if (gen) uniforms_skip(gen, part->skip_rows * width);  /* rows before the part's first */ \
                 double *out = (double *)part->out.buf;                                                    \
                 int64_t *exact_index = (int64_t *)part->exact_index.buf;                                  \
+                float *exact_u = (float *)part->exact_u.buf;                                              \
                 const Py_ssize_t exact_capacity = part->exact_index.len / 8, rows = part->rows;           \
                 Py_ssize_t exact = part->exact;                                                           \
                 if (VECTOR_BLOCK(SUFFIX, width, u_column)) {                                              \
                     if (CALL_VECTOR_BLOCK(SUFFIX) < 0) return -1;                                         \
                 } else {                                                                                  \
+                    float drawn[BLOCK];                                                                   \
                     for (Py_ssize_t r = 0; r < rows; r++) {                                               \
                         ahead_step(&ahead);                                                               \
                         const Py_ssize_t at = r * columns + c0;                                           \
+                        if (gen) uniforms_fill(gen, drawn, width);                                        \
                         for (Py_ssize_t l = 0; l < width; l++) {                                          \
-                            const float ul = *(const float *)(u + r * u_row + (c0 + l) * u_column);        \
+                            const float ul = gen ? drawn[l] : *(const float *)(u + r * u_row + (c0 + l) * u_column); \
                             const double v = table_value(table, table_segments, fine, fine_segments,       \
                                                          first_segment[c0 + l] + (Py_ssize_t)bins[at + l] * SEGMENTS, \
                                                          ul, &bad);                                       \
-                            store_value(v, out, at + l, exact_index, exact_capacity, &exact);              \
+                            store_value(v, ul, out, at + l, exact_index, exact_u, exact_capacity, &exact); \
                         }                                                                                 \
                         if (bad) return -1;                                                               \
                     }                                                                                     \
@@ -332,10 +359,10 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
 
 #ifdef HAVE_AVX2_PASS
 #define VECTOR_BLOCK(SUFFIX, width, u_column) \
-    (use_avx2 && (width) == BLOCK && (u_column) == 4 && table_segments < 0x7fffffff)
+    (use_avx2 && (width) == BLOCK && (u_column) == 4 && table_segments < 0x7fffffff && !(gen && gen->has_high))
 #define CALL_VECTOR_BLOCK(SUFFIX)                                                                        \
-    AVX2_BLOCK(SUFFIX)(bins, u, u_row, out, rows, columns, c0, first_segment, table, table_segments, fine, \
-                       fine_segments, exact_index, exact_capacity, &exact, &ahead)
+    AVX2_BLOCK(SUFFIX)(bins, u, u_row, gen, out, rows, columns, c0, first_segment, table, table_segments,  \
+                       fine, fine_segments, exact_index, exact_u, exact_capacity, &exact, &ahead)
 #else
 #define VECTOR_BLOCK(SUFFIX, width, u_column) 0
 #define CALL_VECTOR_BLOCK(SUFFIX) 0
@@ -360,10 +387,10 @@ expect_length(const Py_buffer *view, Py_ssize_t count, Py_ssize_t itemsize, cons
 static int
 acquire_part(PyObject *item, Py_ssize_t index, Py_ssize_t bin_itemsize, Py_ssize_t columns, Part *part)
 {
-    PyObject *bins, *u, *out, *exact_index;
-    if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "OOOO", &bins, &u, &out, &exact_index)) {
+    PyObject *bins, *u, *out, *exact_index, *exact_u;
+    if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "OOOOO", &bins, &u, &out, &exact_index, &exact_u)) {
         PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "part %zd must be a tuple (bins, u, out, exact_index).", index);
+        PyErr_Format(PyExc_TypeError, "part %zd must be a tuple (bins, u, out, exact_index, exact_u).", index);
         return -1;
     }
     int got = 0;
@@ -375,20 +402,37 @@ acquire_part(PyObject *item, Py_ssize_t index, Py_ssize_t bin_itemsize, Py_ssize
     got = 3;
     if (PyObject_GetBuffer(exact_index, &part->exact_index, PyBUF_WRITABLE) < 0) goto fail;
     got = 4;
-    if (part->u.ndim != 2 || part->u.itemsize != 4 || part->u.format == NULL || strcmp(part->u.format, "f") != 0
-        || part->u.shape[1] != columns) {
-        PyErr_Format(PyExc_ValueError, "u of part %zd must be a 2-D float32 array with %zd columns.", index,
-                     columns);
+    if (PyObject_GetBuffer(exact_u, &part->exact_u, PyBUF_WRITABLE) < 0) goto fail;
+    got = 5;
+    /* an SFC64 state (a, b, c, counter) with the part's first row and the rows drawn in all */
+    part->drawn = part->u.ndim == 1 && part->u.itemsize == 8 && part->u.shape[0] == 6;
+    if (part->drawn) {
+        const uint64_t *words = (const uint64_t *)part->u.buf;
+        memcpy(part->gen.s, words, sizeof part->gen.s);
+        part->gen.has_high = 0;
+        part->rows = columns > 0 ? part->bins.len / bin_itemsize / columns : 0;
+        part->skip_rows = (Py_ssize_t)words[4];
+        if (words[4] + (uint64_t)part->rows != words[5]) {
+            PyErr_Format(PyExc_ValueError, "the drawn rows of part %zd must run to the last row drawn.", index);
+            goto fail;
+        }
+    } else if (part->u.ndim != 2 || part->u.itemsize != 4 || part->u.format == NULL
+               || strcmp(part->u.format, "f") != 0 || part->u.shape[1] != columns) {
+        PyErr_Format(PyExc_ValueError, "u of part %zd must be a 2-D float32 array with %zd columns or a uint64 "
+                     "SFC64 state of 6 words.", index, columns);
         goto fail;
+    } else {
+        part->rows = part->u.shape[0];
     }
-    part->rows = part->u.shape[0];
     part->exact = 0;
     if (expect_length(&part->bins, part->rows * columns, bin_itemsize, "bins")
-        || expect_length(&part->out, part->rows * columns, 8, "out")) {
+        || expect_length(&part->out, part->rows * columns, 8, "out")
+        || expect_length(&part->exact_u, part->exact_index.len / 8, 4, "exact_u")) {
         goto fail;
     }
     return 0;
 fail:
+    if (got > 4) PyBuffer_Release(&part->exact_u);
     if (got > 3) PyBuffer_Release(&part->exact_index);
     if (got > 2) PyBuffer_Release(&part->out);
     if (got > 1) PyBuffer_Release(&part->bins);
@@ -399,10 +443,15 @@ fail:
 PyDoc_STRVAR(within_bin_values_doc,
 "within_bin_values(parts, bin_itemsize, first_segment, table, fine, segments, subsegments, prefetch_rows) -> list\n\n"
 "Within-bin values of (rows, columns) draws from the cubic tables.\n\n"
-"parts: sequence of (bins, u, out, exact_index), one per block of draws (all with the same\n"
-"columns): bins C-contiguous int8/int16/int32 (bin_itemsize 1, 2 or 4 bytes); u a 2-D float32\n"
-"array (rows, columns), any strides (rows of contiguous values read fastest); out a writable\n"
-"C-contiguous float64 (rows, columns); exact_index a writable int64 buffer. first_segment: int64\n"
+"parts: sequence of (bins, u, out, exact_index, exact_u), one per block of draws (all with the\n"
+"same columns): bins C-contiguous int8/int16/int32 (bin_itemsize 1, 2 or 4 bytes); u a 2-D\n"
+"float32 array (rows, columns), any strides (rows of contiguous values read fastest), or uint64\n"
+"(a, b, c, counter, first, total): an SFC64 state to draw them from, the values one\n"
+"lime_core.UniformStream fill of total * columns would give, taken four columns at a time (all\n"
+"rows of columns 0-3, then of 4-7, ...; the last block as wide as the columns left), a row's\n"
+"values in column order, of which the part is rows [first, total); out a\n"
+"writable C-contiguous float64 (rows, columns); exact_index a writable int64 buffer and exact_u a\n"
+"writable float32 one of the same length. first_segment: int64\n"
 "first table segment of each column; table: float64 (table_segments, 4) coefficients c0..c3 (a row\n"
 "(NaN, first, *, *) sends the draw to `subsegments` rows of `fine` from row `first`); fine:\n"
 "float64 (fine_segments, 4); segments: segments per bin (both counts must be the built-in\n"
@@ -410,7 +459,7 @@ PyDoc_STRVAR(within_bin_values_doc,
 "in table and of its finer ones in fine, read ahead a block early (no value depends on it;\n"
 "may be empty). Returns, per part, how many values are NaN (to be computed exactly); the\n"
 "first len(exact_index) of their flat indices (row * columns + column) are in its exact_index,\n"
-"four columns at a time (not sorted).");
+"four columns at a time (not sorted), and their uniforms in exact_u.");
 
 static PyObject *
 within_bin_values(PyObject *module, PyObject *args)
@@ -442,7 +491,7 @@ within_bin_values(PyObject *module, PyObject *args)
         goto done;
     }
     const Py_ssize_t prefetch_columns = prefetch_rows.len / 32;
-    sequence = PySequence_Fast(part_list, "parts must be a sequence of (bins, u, out, exact_index).");
+    sequence = PySequence_Fast(part_list, "parts must be a sequence of (bins, u, out, exact_index, exact_u).");
     if (sequence == NULL) goto done;
     n_parts = PySequence_Fast_GET_SIZE(sequence);
     parts = PyMem_Calloc(n_parts > 0 ? (size_t)n_parts : 1, sizeof(Part));
@@ -492,6 +541,7 @@ done:
         PyBuffer_Release(&parts[p].u);
         PyBuffer_Release(&parts[p].out);
         PyBuffer_Release(&parts[p].exact_index);
+        PyBuffer_Release(&parts[p].exact_u);
     }
     PyMem_Free(parts);
     Py_XDECREF(sequence);

@@ -48,6 +48,52 @@ _U_MARGIN = 1e-7
 _TABLE_BLOCK_ELEMENTS = 8192
 #: Uniforms per block of the state draws (512 KB of float32: memory stays bounded, few blocks).
 _STATE_BLOCK_ELEMENTS = 1 << 17
+#: Columns the compiled within-bin pass takes at a time (its drawn uniforms come in this order).
+_PASS_BLOCK = 4
+#: Rows of drawn uniforms the compiled pass skips at most to reach a batch's first (a hold-out drops row 0).
+_SKIPPED_ROWS_MAX = 1
+
+
+class _DrawnUniforms:
+    """The within-bin uniforms of independent rows, drawn when the values are built.
+
+    They are the next ``rows x columns`` values of a :class:`lime_core.UniformStream`
+    in the order the compiled pass uses them: four columns at a time (all rows of
+    columns 0-3, then 4-7, ...; the last block as wide as the columns left), a row's
+    values in column order. The pass draws them itself, so a neighbourhood's 165,000
+    uniforms of breast_cancer never exist as an array; rows of a batch that stops short
+    of the last row, and the NumPy twins, read :meth:`array` (drawn once, the same values).
+    """
+
+    def __init__(self, stream: UniformStream, rows: int, columns: int) -> None:
+        self.stream = stream.copy()
+        self.shape = (rows, columns)
+        self._array: np.ndarray | None = None
+
+    def rows(self, lo: int, hi: int) -> np.ndarray:
+        """Rows ``[lo, hi)``: the generator (for the compiled pass) when they run to the last row, else values."""
+        rows, _ = self.shape
+        if _compiled is not None and hi == rows and lo <= _SKIPPED_ROWS_MAX:
+            return np.append(self.stream.state, np.array([lo, rows], dtype=np.uint64))
+        return self.array()[lo:hi]
+
+    def array(self) -> np.ndarray:
+        """Every value, as a float32 array of :attr:`shape` (drawn on first use)."""
+        if self._array is None:
+            rows, columns = self.shape
+            flat = self.stream.copy().fill(np.empty(rows * columns, dtype=np.float32))
+            self._array = np.empty(self.shape, dtype=np.float32)
+            for c0 in range(0, columns, _PASS_BLOCK):
+                width = min(_PASS_BLOCK, columns - c0)
+                self._array[:, c0:c0 + width] = flat[c0 * rows:(c0 + width) * rows].reshape(rows, width)
+        return self._array
+
+
+def _uniform_values(u: np.ndarray, drawn: _DrawnUniforms | None = None) -> np.ndarray:
+    """Uniforms as values: ``u`` itself, or the rows of ``drawn`` that a generator state ``u`` stands for."""
+    if u.dtype != np.uint64:
+        return u
+    return drawn.array()[int(u[4]):]
 
 
 @dataclass(frozen=True)
@@ -55,9 +101,15 @@ class _Draws:
     """The random numbers of one neighbourhood (everything model inputs are built from)."""
 
     states: np.ndarray       # (n, S) state indices (int8 unless a feature has > 127 states)
-    within_bin: np.ndarray   # (n, B) float32, uniform position inside the bin (any layout)
+    within_bin: Any          # (n, B) float32 array, uniform position inside the bin (any layout), or _DrawnUniforms
     gaussian: np.ndarray     # (n, C) float64, standard normal draws
     missing: np.ndarray      # (n, C) bool
+
+    def within_rows(self, lo: int, hi: int) -> np.ndarray:
+        """The within-bin uniforms of rows ``[lo, hi)`` (values, or a generator state: see _DrawnUniforms)."""
+        if isinstance(self.within_bin, _DrawnUniforms):
+            return self.within_bin.rows(lo, hi)
+        return self.within_bin[lo:hi]
 
 
 class TabularRepresentation:
@@ -207,7 +259,7 @@ class TabularRepresentation:
             stream = None if self.sampling_method == "lhs" else UniformStream(rng)  # the bulk uniforms
             states, same, same_count = self._draw_states(rng, n, stream)
             within = (latin_hypercube(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
-                      else stream.draw((n, b)))  # row-major: the within-bin pass reads a row's four columns at once
+                      else _DrawnUniforms(stream, n, b))  # drawn by the within-bin pass itself
             gaussian = (ndtri(np.clip(latin_hypercube(rng, n, c), 1e-12, 1 - 1e-12)) if stream is None
                         else rng.standard_normal((n, c)))
         states[0] = self._row_states
@@ -318,14 +370,15 @@ class TabularRepresentation:
         for draws, lo, hi in segments:
             rows = slice(lo, hi)
             if all_binned:
-                parts.append((draws.states[rows], draws.within_bin[rows], matrix[offset:offset + hi - lo]))
+                parts.append((draws.states[rows], draws.within_rows(lo, hi), matrix[offset:offset + hi - lo],
+                              draws.within_bin))
             else:
                 self._encoded(draws, rows, out=matrix[offset:offset + hi - lo])
             if lo == 0 < hi:
                 instance_rows.append(offset)
             offset += hi - lo
         if parts:
-            self._within_bins_many(parts)
+            self._within_bins_many([part[:3] for part in parts], [part[3] for part in parts])
         codec = m.codec
         if not codec.is_frame:
             # an array: the instance rows as given, with no (rows x columns) mask
@@ -343,8 +396,9 @@ class TabularRepresentation:
         m = self.model
         states = draws.states[rows]
         p = m.codec.num_columns
+        lo, hi, _ = rows.indices(len(draws.states))
         if m.bin_pos.size == p:  # every column discretized (lime's default on numeric data)
-            return self._within_bins(states, draws.within_bin[rows], out=out)
+            return self._within_bins(states, draws.within_rows(lo, hi), out=out, drawn=draws.within_bin)
         matrix = np.empty((states.shape[0], p)) if out is None else out
         if m.cat_pos.size:
             cat_states = states[:, m.cat_pos]
@@ -352,14 +406,16 @@ class TabularRepresentation:
             codes[cat_states >= m.n_regular[m.cat_pos]] = np.nan
             matrix[:, m.cat_cols] = codes
         if m.bin_pos.size:
-            matrix[:, m.bin_cols] = self._within_bins(states[:, m.bin_pos], draws.within_bin[rows])
+            matrix[:, m.bin_cols] = self._within_bins(states[:, m.bin_pos], draws.within_rows(lo, hi),
+                                                      drawn=draws.within_bin)
         for g, s in enumerate(m.group_pos):
             matrix[:, m.columns[m.state_ids[s]]] = m.group_tables[g][states[:, s]]
         if m.cont_ids.size:
             matrix[:, m.cont_cols] = self._continuous_values(draws.gaussian[rows], draws.missing[rows])
         return matrix
 
-    def _within_bins(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def _within_bins(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None,
+                     drawn: Any = None) -> np.ndarray:
         """Values drawn within each sample's bin from the truncated normal, by table.
 
         ``u`` (uniform in [0, 1)) picks segment ``k = floor(u * SEGMENTS)`` of the bin's
@@ -371,18 +427,24 @@ class TabularRepresentation:
         The table is evaluated in one compiled pass (``lime_tabular._compiled``) or,
         when the package was built without a C compiler, by the same arithmetic in NumPy
         (:func:`_evaluate_table`): both give the same values, bit for bit. The values go
-        to ``out`` (float64, the shape of ``bins``) when it is given.
+        to ``out`` (float64, the shape of ``bins``) when it is given. ``u`` may be the
+        generator state that stands for rows of ``drawn`` (:class:`_DrawnUniforms`).
         """
-        return self._within_bins_many([(bins, u, out)])[0]
+        return self._within_bins_many([(bins, u, out)], [drawn])[0]
 
-    def _within_bins_many(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
+    def _within_bins_many(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+                          drawn: list[Any] | None = None) -> list[np.ndarray]:
         """:meth:`_within_bins` of several ``(bins, u, out)`` blocks, in one compiled pass over the columns.
 
         The neighbourhood and its hold-out rows are built together: the pass reads each
-        column's part of the table once for both.
+        column's part of the table once for both. ``drawn`` holds each part's
+        :class:`_DrawnUniforms` where its ``u`` is a generator state.
         """
         m = self.model
+        drawn = drawn or [None] * len(parts)
         cubic = m.bin_cubic  # c0, c1, c2, c3 of every segment (the split ones' finer ones: bin_cubic_fine)
+        if cubic is None or _compiled is None:  # values for the NumPy paths
+            parts = [(bins, _uniform_values(u, source), out) for (bins, u, out), source in zip(parts, drawn)]
         if cubic is None:  # a very wide table: every draw exact
             return [self._within_bins_exact(bins, u, out) for bins, u, out in parts]
         first_segment = m.bin_offsets * INVERSE_CDF_SEGMENTS
@@ -391,11 +453,13 @@ class TabularRepresentation:
         else:
             evaluated = _evaluate_table_compiled(cubic, m.bin_cubic_fine, first_segment, parts, m.bin_cubic_rows)
         results = []
-        for (bins, u, _), (out, exact) in zip(parts, evaluated):
+        for (bins, u, _), (out, exact, exact_u), source in zip(parts, evaluated, drawn):
             if exact.size:
                 row, column = np.divmod(exact, bins.shape[1])
+                if exact_u is None:
+                    exact_u = _uniform_values(u, source)[row, column]
                 index = bins[row, column] + m.bin_offsets[column]
-                where = np.clip(u[row, column].astype(float), _U_MARGIN, 1 - _U_MARGIN)
+                where = np.clip(exact_u.astype(float), _U_MARGIN, 1 - _U_MARGIN)
                 out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
             results.append(self._round_integers(out, bins))
         return results
@@ -525,24 +589,29 @@ class _JoinedTableRows:
 
 def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment: np.ndarray,
                              parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-                             prefetch_rows: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The table at every draw of each ``(bins, u, out)`` part, in C: per part ``(values, exact)``.
+                             prefetch_rows: np.ndarray | None = None
+                             ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    """The table at every draw of each ``(bins, u, out)`` part, in C: per part ``(values, exact, exact_u)``.
 
     ``prefetch_rows`` (:attr:`~lime_tabular._fit.TableModel.bin_cubic_rows`) lets the pass
-    prefetch the table rows of the next column while it works on one; it changes no value.
+    prefetch the table rows of the next block of columns while it works on one; it changes
+    no value.
 
     ``exact`` holds the flat indices of the draws to compute exactly: those of
-    :func:`_evaluate_table`, in another order (four columns at a time). ``out``, when not
-    ``None``, is a C-contiguous float64 array of the shape of ``bins``; ``u`` may have
-    any layout (rows of contiguous values, as :meth:`TabularRepresentation.sample` draws them, read fastest).
+    :func:`_evaluate_table`, in another order (four columns at a time), and ``exact_u``
+    their uniforms (``None`` when there were more than the pass's buffer holds: read them
+    from the part's uniforms). ``out``, when not ``None``, is a C-contiguous float64 array
+    of the shape of ``bins``; ``u`` may have any layout (rows of contiguous values read
+    fastest) or be the generator state of :meth:`_DrawnUniforms.rows`.
     """
     calls = []
     prefetch_rows = np.zeros((0, 4), dtype=np.int64) if prefetch_rows is None else prefetch_rows
     for bins, u, out in parts:
         bins = np.ascontiguousarray(bins)
         out = np.empty(bins.shape) if out is None else out
-        exact = np.empty(max(64, bins.size // 256), dtype=np.int64)  # the steepest tails: about 0.1%
-        calls.append((bins, np.asarray(u, dtype=np.float32), out, exact))
+        capacity = max(64, bins.size // 256)  # the steepest tails: about 0.1%
+        u = u if u.dtype == np.uint64 else np.asarray(u, dtype=np.float32)
+        calls.append((bins, u, out, np.empty(capacity, dtype=np.int64), np.empty(capacity, dtype=np.float32)))
     itemsizes = {bins.itemsize for bins, *_ in calls}
     if len(itemsizes) > 1:
         raise ValueError(f"every part's bins must have one integer type; got item sizes {sorted(itemsizes)}.")
@@ -550,24 +619,24 @@ def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment:
     counts = _compiled.within_bin_values(calls, bin_itemsize, np.ascontiguousarray(first_segment, dtype=np.int64),
                                          cubic, fine, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS, prefetch_rows)
     results = []
-    for (_, _, out, exact), count in zip(calls, counts):
-        if count > exact.size:  # more tail draws than the buffer holds: find them all
-            results.append((out, np.flatnonzero(np.isnan(out))))
+    for (_, _, out, exact, exact_u), count in zip(calls, counts):
+        if count > exact.size:  # more tail draws than the buffer holds: find them all (their uniforms too)
+            results.append((out, np.flatnonzero(np.isnan(out)), None))
         else:  # in the order the pass met them (four columns at a time): each is computed alone
-            results.append((out, exact[:count]))
+            results.append((out, exact[:count], exact_u[:count]))
     return results
 
 
 def _evaluate_table(cubic: np.ndarray, fine: np.ndarray, first_segment: np.ndarray,
                     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
-                    ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """:func:`_evaluate_table_compiled` in NumPy, a block of rows at a time (the same roundings)."""
+                    ) -> list[tuple[np.ndarray, np.ndarray, None]]:
+    """:func:`_evaluate_table_compiled` in NumPy, a block of rows at a time (the same roundings); ``u`` as values."""
     return [_evaluate_table_part(cubic, fine, first_segment, bins, u, out) for bins, u, out in parts]
 
 
 def _evaluate_table_part(cubic: np.ndarray, fine: np.ndarray, first_segment: np.ndarray, bins: np.ndarray,
-                         u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """One part of :func:`_evaluate_table`: ``(values, flat indices of the draws to compute exactly)``.
+                         u: np.ndarray, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, None]:
+    """One part of :func:`_evaluate_table`: ``(values, flat indices of the draws to compute exactly, None)``.
 
     Rows are processed in blocks of about ``_TABLE_BLOCK_ELEMENTS`` values so that the
     temporaries stay in cache; the coefficients are read one at a time from a transposed copy.
@@ -599,7 +668,7 @@ def _evaluate_table_part(cubic: np.ndarray, fine: np.ndarray, first_segment: np.
             j = np.minimum(np.floor(scaled), sub - 1)
             finer = coefficients[1][segment[split]].astype(np.intp) + j.astype(np.intp)
             values[split] = _horner(fine_coefficients, finer, scaled - j, np.empty(finer.size), np.empty(finer.size))
-    return out, np.flatnonzero(np.isnan(out))
+    return out, np.flatnonzero(np.isnan(out)), None
 
 
 def _horner(coefficients: np.ndarray, segment: np.ndarray, t: np.ndarray, out: np.ndarray,

@@ -103,22 +103,55 @@ def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data, vector_pass
         u = rng.random(bins.shape, dtype=np.float32)
         ends = np.array([0.0, np.nextafter(np.float32(1), np.float32(0)), 0.5], dtype=np.float32)
         u[:3] = ends[:, None]  # both ends of [0, 1) and a segment boundary
-        [(numpy_values, numpy_exact)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
-                                                                       [(bins, u, None)])
+        [(numpy_values, numpy_exact, _)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
+                                                                          [(bins, u, None)])
         assert numpy_exact.size > 0  # the steepest tails are left to the exact path
-        # row-major (as sample() draws it), a row slice of a wider row-major array, column-major and a
-        # row slice of a column-major array, alone and as the second part of a joined pass (a
-        # hold-out block before it)
+        # row-major, a row slice of a wider row-major array, column-major and a row slice of a
+        # column-major array, alone and as the second part of a joined pass (a hold-out block before it)
         wider = np.hstack([u, u])[:, :data.shape[1]]
         for layout in (u, wider, np.asfortranarray(u), np.asfortranarray(np.vstack([u, u]))[3001:]):
-            [(compiled, compiled_exact)] = representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
-                                                                                  [(bins, layout, None)])
+            [(compiled, compiled_exact, exact_u)] = representation._evaluate_table_compiled(
+                m.bin_cubic, m.bin_cubic_fine, first, [(bins, layout, None)])
             np.testing.assert_array_equal(compiled, numpy_values)  # NaN where both leave it to the exact path
             np.testing.assert_array_equal(np.sort(compiled_exact), numpy_exact)
-            _, (joined, joined_exact) = representation._evaluate_table_compiled(
+            np.testing.assert_array_equal(exact_u, u.reshape(-1)[compiled_exact])  # the uniforms of those draws
+            _, (joined, joined_exact, _) = representation._evaluate_table_compiled(
                 m.bin_cubic, m.bin_cubic_fine, first, [(bins[:7], u[:7], None), (bins, layout, None)])
             np.testing.assert_array_equal(joined, numpy_values)
             np.testing.assert_array_equal(np.sort(joined_exact), numpy_exact)
+
+
+@pytest.mark.parametrize("columns", [30, 5, 4, 1])
+def test_the_pass_draws_the_uniforms_a_stream_gives_in_its_own_order(vector_pass, columns):
+    import lime_tabular._representation as representation
+    from lime_core import UniformStream
+
+    data = load_breast_cancer().data[:, :columns]
+    m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
+    first = m.bin_offsets * 256
+    rng = np.random.default_rng(8)
+    for rows in (2001, 1):
+        bins = rng.integers(0, 4, size=(rows, columns)).astype(np.int8)
+        drawn = representation._DrawnUniforms(UniformStream(np.random.default_rng(rows)), rows, columns)
+        u = drawn.array()  # the stream's values, four columns at a time: columns 0-3 of every row first
+        flat = UniformStream(np.random.default_rng(rows)).draw(rows * columns)
+        np.testing.assert_array_equal(u[:, :min(4, columns)].ravel(), flat[:rows * min(4, columns)])
+        [(expected, expected_exact, _)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
+                                                                         [(bins, u, None)])
+        for lo in (0, 1)[:rows]:  # every row, and without row 0 (a hold-out's rows)
+            state = drawn.rows(lo, rows)
+            assert state.dtype == np.uint64 and state.tolist()[4:] == [lo, rows]
+            [(values, exact, exact_u)] = representation._evaluate_table_compiled(
+                m.bin_cubic, m.bin_cubic_fine, first, [(bins[lo:], state, None)])
+            np.testing.assert_array_equal(values, expected[lo:])
+            np.testing.assert_array_equal(exact_u, u[lo:].reshape(-1)[exact])
+            np.testing.assert_array_equal(np.sort(exact + lo * columns), expected_exact[expected_exact >= lo * columns])
+    assert isinstance(drawn.rows(0, 1), np.ndarray) and drawn.rows(1, 1).dtype == np.uint64
+    state = representation._DrawnUniforms(UniformStream(np.random.default_rng(0)), 50, columns).rows(0, 50)
+    state[4] = 3  # the part's rows must run to the last row drawn
+    with pytest.raises(ValueError, match="must run to the last row drawn"):
+        representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
+                                                [(np.zeros((50, columns), dtype=np.int8), state, None)])
 
 
 def test_the_vector_pass_is_used_where_the_processor_has_avx2():
@@ -164,7 +197,7 @@ def test_steep_segments_are_split_and_few_draws_are_left_exact():
     # uniform draws in the bins that hold values: about 0.1% are left exact (2.4% without the split)
     u = np.random.default_rng(0).random((20000, 30), dtype=np.float32)
     bins = np.random.default_rng(1).integers(0, 4, size=u.shape).astype(np.int8)
-    [(values, exact)] = representation._evaluate_table(cubic, fine, m.bin_offsets * g, [(bins, u, None)])
+    [(values, exact, _)] = representation._evaluate_table(cubic, fine, m.bin_offsets * g, [(bins, u, None)])
     assert 0 < exact.size / u.size < 0.003
     assert np.isfinite(np.delete(values.ravel(), exact)).all()
 
@@ -191,17 +224,20 @@ def test_compiled_table_pass_refuses_other_segment_counts_and_malformed_parts():
     m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
     bins = np.zeros((2, data.shape[1]), dtype=np.int8)
     u = np.zeros(bins.shape, dtype=np.float32)
-    part = (bins, u, np.empty(bins.shape), np.empty(8, dtype=np.int64))
+    part = (bins, u, np.empty(bins.shape), np.empty(8, dtype=np.int64), np.empty(8, dtype=np.float32))
     first, rows = m.bin_offsets * 256, m.bin_cubic_rows
     with pytest.raises(ValueError, match="must be 256 and 16"):
         representation._compiled.within_bin_values([part], 1, first, m.bin_cubic, m.bin_cubic_fine, 128, 16, rows)
     with pytest.raises(TypeError, match="part 0 must be a tuple"):
-        representation._compiled.within_bin_values([part[:3]], 1, first, m.bin_cubic, m.bin_cubic_fine, 256, 16,
+        representation._compiled.within_bin_values([part[:4]], 1, first, m.bin_cubic, m.bin_cubic_fine, 256, 16,
                                                    rows)
+    with pytest.raises(ValueError, match="exact_u must hold 8 items of 4 bytes"):
+        representation._compiled.within_bin_values([(*part[:4], np.empty(7, dtype=np.float32))], 1, first,
+                                                   m.bin_cubic, m.bin_cubic_fine, 256, 16, rows)
     with pytest.raises(ValueError, match=r"one integer type; got item sizes \[1, 2\]"):
         representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
                                                 [(bins, u, None), (bins.astype(np.int16), u, None)])
-    with pytest.raises(ValueError, match="u of part 0 must be a 2-D float32 array with 30 columns"):
+    with pytest.raises(ValueError, match="u of part 0 must be a 2-D float32 array with 30 columns or a uint64"):
         representation._compiled.within_bin_values([(bins, u[:, :5], *part[2:])], 1, first, m.bin_cubic,
                                                    m.bin_cubic_fine, 256, 16, rows)
 
