@@ -259,7 +259,8 @@ DEFINE_AVX2_BLOCK(avx2_block_int32, int32_t, load_bins_int32)
 
 /* draw_states eight features at a time: per feature, the count of thresholds at or below u (one
  * compare per threshold and lane), packed to int8 with z' and counted; the last chunk of a row
- * loads only its own lanes. `padded_row` holds the row's states padded to whole chunks. */
+ * loads only its own lanes (and stores eight bytes but in the last row, where the next row's
+ * first bytes are written again). `padded_row` holds the row's states padded to whole chunks. */
 static void __attribute__((target("avx2")))
 states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t *st, int8_t *sm, int64_t *sc,
             Py_ssize_t rows, Py_ssize_t features, Py_ssize_t width)
@@ -291,12 +292,16 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
             const __m128i states_bytes = _mm_packs_epi16(states16, states16);
             const __m128i same_bytes = _mm_and_si128(_mm_packs_epi16(same16, same16), one);
             const int same_bits = _mm256_movemask_ps(_mm256_castsi256_ps(same8));
-            if (partial) {
+            if (partial && r == rows - 1) {  /* the last row's bytes end the buffers: only its own */
                 int8_t bytes[16];
                 _mm_storeu_si128((__m128i *)bytes, states_bytes);
                 memcpy(sr + c, bytes, (size_t)tail);
                 _mm_storeu_si128((__m128i *)bytes, same_bytes);
                 memcpy(mr + c, bytes, (size_t)tail);
+                hits += __builtin_popcount(same_bits & tail_bits);
+            } else if (partial) {  /* 8 bytes: the next row's first ones are written again when its turn comes */
+                _mm_storel_epi64((__m128i *)(sr + c), states_bytes);
+                _mm_storel_epi64((__m128i *)(mr + c), same_bytes);
                 hits += __builtin_popcount(same_bits & tail_bits);
             } else {
                 _mm_storel_epi64((__m128i *)(sr + c), states_bytes);
