@@ -37,7 +37,7 @@ from ._adaptive import (AUTO_CONFIDENCE, AUTO_INITIAL_SAMPLES, DEFAULT_MAX_SAMPL
 from ._black_box import call_black_box, warn_if_not_probabilities
 from ._domain import DomainMapper, FeatureNamesMapper
 from ._feature_selection import FEATURE_SELECTION_METHODS
-from ._fidelity import default_holdout_samples, drop_first_row, fidelity_record
+from ._fidelity import default_holdout_samples, drop_first_row, fidelity_record, rows_of
 from ._kernels import DistanceKernel, ExponentialKernel, check_kernel_weights
 from ._model_input import joined_model_input
 from ._numerics import single_threaded_blas
@@ -277,8 +277,14 @@ def explain(representation: Representation, predict_fn: Callable[[Any], Any], *,
         if holdout_samples is None:
             holdout_samples = default_holdout_samples(num_samples) if builtin_kernel else 0
         with single_threaded_blas():
-            drawn = _check_neighborhood(representation.sample(num_samples, rng), num_samples, d)
-            held = run.draw_holdout(rng, holdout_samples) if holdout_samples else None
+            if holdout_samples and getattr(representation, "nested_samples", False):
+                # the hold-out rows are the neighbourhood's next rows: one draw, the fit's rows unchanged
+                total = num_samples + holdout_samples
+                every = _check_neighborhood(representation.sample(total, rng), total, d)
+                drawn, held = rows_of(every, 0, num_samples), rows_of(every, num_samples, total)
+            else:
+                drawn = _check_neighborhood(representation.sample(num_samples, rng), num_samples, d)
+                held = run.draw_holdout(rng, holdout_samples) if holdout_samples else None
         hood = run.sample(drawn, num_samples, offset=0, total=num_samples, holdout=held)
         adaptive = width_record = None
     if holdout_samples is None:

@@ -3,8 +3,10 @@
 The surrogate's ``score`` (weighted R^2 on the samples it was fitted on) is
 optimistic: with many features and a narrow kernel it fits noise. The held-out
 fidelity draws ``holdout_samples`` new rows of the same neighbourhood (same
-:class:`~lime_core.Representation`, an independent sub-stream of the same
-generator), scores them with the black box and compares the surrogate's
+:class:`~lime_core.Representation`: the rows after the neighbourhood's when its
+samples are nested, else an independent sub-stream of the same generator; the
+fit is the same with or without them), scores them with the black box and
+compares the surrogate's
 predictions with the black box's scores there, weighted by the same kernel:
 
 - ``holdout_r2``: weighted R^2 (1 is perfect; 0 is no better than a constant;
@@ -28,7 +30,7 @@ from ._representation import Neighborhood
 from ._ridge import weighted_r2
 from ._uncertainty import effective_sample_size
 
-__all__ = ["fidelity_record", "drop_first_row", "DEFAULT_HOLDOUT_SHARE"]
+__all__ = ["fidelity_record", "drop_first_row", "rows_of", "DEFAULT_HOLDOUT_SHARE"]
 
 #: Scores whose weighted spread is below this (relative) are treated as constant.
 _CONSTANT_TOLERANCE = 1e-9
@@ -53,19 +55,31 @@ def default_holdout_samples(num_samples: int) -> int:
 
 
 def drop_first_row(hood: Neighborhood) -> Neighborhood:
-    """The neighbourhood without row 0 (``x'`` itself), for a hold-out sample.
+    """The neighbourhood without row 0 (``x'`` itself), for a hold-out sample."""
+    return rows_of(hood, 1, hood.num_samples)
+
+
+def rows_of(hood: Neighborhood, start: int, stop: int) -> Neighborhood:
+    """Rows ``[start, stop)`` of a neighbourhood (views, no copy).
 
     Array fields of a :class:`~lime_core.Neighborhood` subclass with one entry
     per row are sliced too.
+
+    Examples
+    --------
+    >>> hood = Neighborhood(np.eye(3), np.arange(3.0), lambda a, b: list(range(a, b)))
+    >>> part = rows_of(hood, 1, 3)
+    >>> part.distances.tolist(), part.model_input(0, 2)
+    ([1.0, 2.0], [1, 2])
     """
     n = hood.num_samples
     changes: dict[str, Any] = {}
     for f in fields(hood):
         value = getattr(hood, f.name)
         if f.name == "model_input":
-            changes[f.name] = RowOffset(value, 1)
+            changes[f.name] = RowOffset(value, start) if start else value
         elif isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == n:
-            changes[f.name] = value[1:]
+            changes[f.name] = value[start:stop]
     return replace(hood, **changes)
 
 

@@ -68,11 +68,13 @@ class RowOffset:
 def joined_model_input(parts: list[tuple[Callable[[int, int], Any], int, int]]) -> Callable[[int, int], Any]:
     """One model-input callable over row ranges of several, laid end to end.
 
-    ``parts`` lists ``(model_input, lo, hi)``: rows ``[lo, hi)`` of each callable. A batch
-    that spans parts is built by each part and joined (:func:`concat_batches`), unless the
-    callables are all of one class with a ``join(parts)`` method: a plugin's own callable
-    can then build such a batch in one piece (``join`` may return ``None`` to decline).
-    Scoring a neighbourhood and its hold-out rows in one black-box call goes through here.
+    ``parts`` lists ``(model_input, lo, hi)``: rows ``[lo, hi)`` of each callable. Ranges of
+    one callable that follow each other are one range (and one such range is the callable
+    itself). A batch that spans parts is built by each part and joined
+    (:func:`concat_batches`), unless the callables are all of one class with a
+    ``join(parts)`` method: a plugin's own callable can then build such a batch in one piece
+    (``join`` may return ``None`` to decline). Scoring a neighbourhood and its hold-out rows
+    in one black-box call goes through here.
 
     Examples
     --------
@@ -81,8 +83,18 @@ def joined_model_input(parts: list[tuple[Callable[[int, int], Any], int, int]]) 
     >>> joined_model_input([(first, 0, 2), (second, 1, 3)])(1, 4)
     [1, 11, 12]
     """
-    parts = [(get.source, lo + get.offset, hi + get.offset) if isinstance(get, RowOffset) else (get, lo, hi)
-             for get, lo, hi in parts]
+    merged: list[tuple[Callable[[int, int], Any], int, int]] = []
+    for get, lo, hi in parts:
+        if isinstance(get, RowOffset):
+            get, lo, hi = get.source, lo + get.offset, hi + get.offset
+        if merged and merged[-1][0] is get and merged[-1][2] == lo:  # the rows right after: one range
+            merged[-1] = (get, merged[-1][1], hi)
+        else:
+            merged.append((get, lo, hi))
+    parts = merged
+    if len(parts) == 1:  # one range of one callable (a neighbourhood drawn with its hold-out rows)
+        get, lo, _ = parts[0]
+        return RowOffset(get, lo) if lo else get
     kind = type(parts[0][0])
     join = getattr(kind, "join", None)
     if join is not None and all(type(get) is kind for get, _, _ in parts):

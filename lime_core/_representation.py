@@ -74,6 +74,13 @@ class Representation(Protocol):
     plugin's own (Shapley coalitions, deletion curves, held-out fidelity).
     Neither may change the representation: calling them twice with equal
     generators gives equal results.
+
+    A plugin may also set ``nested_samples = True`` when ``sample(n + m, rng)``
+    begins with the rows of ``sample(n, rng)`` for equal generators (independent
+    rows, each drawn from generators made before any row): :func:`lime_core.explain`
+    then draws the hold-out rows as the last rows of the neighbourhood, in one call.
+    Without it (a Latin hypercube, a Sobol' design) they come from a sub-stream of
+    their own.
     """
 
     feature_names: Sequence[str]

@@ -1,4 +1,5 @@
-/* Float32 uniforms from SFC64, shared by the compiled passes of lime_core and lime_tabular.
+/* Float32 uniforms from SFC64 and SplitMix64, shared by the compiled passes of lime_core and
+ * lime_tabular.
  *
  * SFC64 is Chris Doty-Humphrey's Small Fast Chaotic generator, numpy.random.SFC64's algorithm
  * step for step (numpy/random/src/sfc64/sfc64.h). Each 64-bit draw gives two uniforms, its
@@ -63,19 +64,25 @@ uniforms_fill(Uniforms *g, float *out, Py_ssize_t count)
     }
 }
 
-/* Skip the next `count` values of the stream. */
-static inline void
-uniforms_skip(Uniforms *g, Py_ssize_t count)
+/* The weyl-sequence step of SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
+ * generators", OOPSLA 2014) and its output mix: word i of the sequence keyed by `key` is
+ * splitmix64_mix(key + (i + 1) * SPLITMIX64_GAMMA), computed for any i directly. */
+#define SPLITMIX64_GAMMA 0x9E3779B97F4A7C15ULL
+
+static inline uint64_t
+splitmix64_mix(uint64_t z)
 {
-    if (count > 0 && g->has_high) {
-        g->has_high = 0;
-        count--;
-    }
-    for (; count > 1; count -= 2) sfc64_next(g->s);
-    if (count == 1) {
-        g->high = (uint32_t)(sfc64_next(g->s) >> 32);
-        g->has_high = 1;
-    }
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform j (0, 1, 2, ...) of the sequence keyed by `key`: half j % 2 (low half first) of word j / 2. */
+static inline float
+keyed_uniform(uint64_t key, uint64_t j)
+{
+    const uint64_t word = splitmix64_mix(key + (j / 2 + 1) * SPLITMIX64_GAMMA);
+    return uniform24(j & 1 ? (uint32_t)(word >> 32) : (uint32_t)word);
 }
 
 #endif

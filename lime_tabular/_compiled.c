@@ -86,9 +86,9 @@ table_value(const double *table, Py_ssize_t table_segments, const double *fine, 
 typedef struct {
     Py_buffer bins, u, out, exact_index, exact_u;
     Py_ssize_t rows, exact;
-    int drawn;       /* u is an SFC64 state: the uniforms are drawn from it, in the order the pass uses them */
-    Uniforms gen;
-    Py_ssize_t skip_rows;  /* drawn: the rows of each block's values before the part's own */
+    int keyed;       /* u is (key, first row): the uniforms are computed from the key (keyed_uniform) */
+    uint64_t key;
+    Py_ssize_t first_row;  /* keyed: the draws' row of the part's row 0 */
 } Part;
 
 /* within_bin_values runs through the draws four columns at a time (a block), every part's rows
@@ -186,18 +186,18 @@ load_bins_int32(const int32_t *b)
 }
 
 /* Rows [0, rows) of the block of columns [c0, c0 + 4) of one part; -1 when a bin points
- * outside the table. The uniforms are drawn from gen or, when it is NULL, read from u (rows of
- * unit column stride). Needs table_segments < 2**31. */
+ * outside the table. The uniforms are computed from the keyed part's key or, when it is NULL,
+ * read from u (rows of unit column stride). Needs table_segments < 2**31. */
 #define DEFINE_AVX2_BLOCK(NAME, BIN_TYPE, LOAD_BINS)                                                  \
     static int __attribute__((target("avx2")))                                                        \
-    NAME(const BIN_TYPE *bins, const char *u, Py_ssize_t u_row_stride, Uniforms *gen, double *out,      \
+    NAME(const BIN_TYPE *bins, const char *u, Py_ssize_t u_row_stride, const Part *keyed, double *out,  \
          Py_ssize_t rows, Py_ssize_t columns, Py_ssize_t c0, const int64_t *first_segment,               \
          const double *table, Py_ssize_t table_segments, const double *fine, Py_ssize_t fine_segments,    \
          int64_t *exact_index, float *exact_u, Py_ssize_t exact_capacity, Py_ssize_t *exact, Ahead *ahead) \
     {                                                                                                   \
-        float drawn[BLOCK];  /* the row's four uniforms, when they are drawn here (two draws a row) */  \
-        uint64_t g0 = 0, g1 = 0, g2 = 0, g3 = 0;  /* the generator, in registers */                    \
-        if (gen) g0 = gen->s[0], g1 = gen->s[1], g2 = gen->s[2], g3 = gen->s[3];                        \
+        float drawn[BLOCK];  /* the row's four uniforms, when they are computed here (two words a row) */ \
+        const uint64_t key = keyed ? keyed->key : 0;                                                    \
+        const Py_ssize_t stride = columns + (columns & 1);  /* uniforms a row: whole words */           \
         const __m128 step = _mm_set1_ps(1.0f / 16777216.0f);                                            \
         const __m128 scale = _mm_set1_ps((float)SEGMENTS);                                              \
         const __m128i top = _mm_set1_epi32(SEGMENTS - 1), limit = _mm_set1_epi32((int)table_segments); \
@@ -207,14 +207,13 @@ load_bins_int32(const int32_t *b)
         for (Py_ssize_t r = 0; r < rows; r++) {                                                         \
             ahead_step(ahead);                                                                          \
             const Py_ssize_t at = r * columns + c0;                                                     \
-            const float *ur = gen ? drawn : (const float *)(u + r * u_row_stride) + c0;                \
-            if (gen) { /* sfc64_next twice; (bits >> 8) * 2**-24 of the four halves, low half first */  \
-                const uint64_t first_draw = g0 + g1 + g3++;                                             \
-                g0 = g1 ^ (g1 >> 11), g1 = g2 + (g2 << 3), g2 = rotate_left(g2, 24) + first_draw;      \
-                const uint64_t second_draw = g0 + g1 + g3++;                                            \
-                g0 = g1 ^ (g1 >> 11), g1 = g2 + (g2 << 3), g2 = rotate_left(g2, 24) + second_draw;     \
-                const __m128i bits = _mm_srli_epi32(_mm_set_epi64x((long long)second_draw,              \
-                                                                   (long long)first_draw), 8);          \
+            const float *ur = keyed ? drawn : (const float *)(u + r * u_row_stride) + c0;              \
+            if (keyed) { /* words w, w + 1 of the keyed sequence; (bits >> 8) * 2**-24 of their halves */ \
+                const uint64_t w = (uint64_t)((keyed->first_row + r) * stride + c0) / 2;               \
+                const uint64_t first_word = splitmix64_mix(key + (w + 1) * SPLITMIX64_GAMMA);           \
+                const uint64_t second_word = splitmix64_mix(key + (w + 2) * SPLITMIX64_GAMMA);          \
+                const __m128i bits = _mm_srli_epi32(_mm_set_epi64x((long long)second_word,              \
+                                                                   (long long)first_word), 8);          \
                 _mm_storeu_ps(drawn, _mm_mul_ps(_mm_cvtepi32_ps(bits), step));                           \
             }                                                                                           \
             const __m128 t32 = _mm_mul_ps(_mm_loadu_ps(ur), scale); /* exact: SEGMENTS is 2**8 */       \
@@ -248,7 +247,6 @@ load_bins_int32(const int32_t *b)
                 if (bad) return -1;                                                                     \
             }                                                                                           \
         }                                                                                               \
-        if (gen) gen->s[0] = g0, gen->s[1] = g1, gen->s[2] = g2, gen->s[3] = g3;                        \
         return 0;                                                                                       \
     }
 
@@ -259,8 +257,9 @@ DEFINE_AVX2_BLOCK(avx2_block_int32, int32_t, load_bins_int32)
 
 /* draw_states eight features at a time: per feature, the count of thresholds at or below u (one
  * compare per threshold and lane), packed to int8 with z' and counted; the last chunk of a row
- * loads only its own lanes (and stores eight bytes but in the last row, where the next row's
- * first bytes are written again). `padded_row` holds the row's states padded to whole chunks. */
+ * loads only its own lanes (and stores eight bytes where they stay inside the buffers: the next
+ * rows' bytes are written again in their turn). `padded_row` holds the row's states padded to
+ * whole chunks. */
 static void __attribute__((target("avx2")))
 states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t *st, int8_t *sm, int64_t *sc,
             Py_ssize_t rows, Py_ssize_t features, Py_ssize_t width)
@@ -292,7 +291,7 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
             const __m128i states_bytes = _mm_packs_epi16(states16, states16);
             const __m128i same_bytes = _mm_and_si128(_mm_packs_epi16(same16, same16), one);
             const int same_bits = _mm256_movemask_ps(_mm256_castsi256_ps(same8));
-            if (partial && r == rows - 1) {  /* the last row's bytes end the buffers: only its own */
+            if (partial && (r * features + c + 8 > rows * features)) {  /* near the end: only its own bytes */
                 int8_t bytes[16];
                 _mm_storeu_si128((__m128i *)bytes, states_bytes);
                 memcpy(sr + c, bytes, (size_t)tail);
@@ -329,10 +328,10 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
                 Part *part = parts + p;  /* its fields in locals: stores to out cannot alias them */     \
                 const BIN_TYPE *bins = (const BIN_TYPE *)part->bins.buf;                                  \
                 const char *u = (const char *)part->u.buf;                                                \
-                const Py_ssize_t u_row = part->drawn ? 0 : part->u.strides[0];                            \
-                const Py_ssize_t u_column = part->drawn ? 4 : part->u.strides[1];                         \
-                Uniforms *gen = part->drawn ? &part->gen : NULL;                                          \
-                if (gen) uniforms_skip(gen, part->skip_rows * width);  /* rows before the part's first */ \
+                const Py_ssize_t u_row = part->keyed ? 0 : part->u.strides[0];                            \
+                const Py_ssize_t u_column = part->keyed ? 4 : part->u.strides[1];                         \
+                const Part *keyed = part->keyed ? part : NULL;                                            \
+                const Py_ssize_t stride = columns + (columns & 1);                                        \
                 double *out = (double *)part->out.buf;                                                    \
                 int64_t *exact_index = (int64_t *)part->exact_index.buf;                                  \
                 float *exact_u = (float *)part->exact_u.buf;                                              \
@@ -341,13 +340,12 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
                 if (VECTOR_BLOCK(SUFFIX, width, u_column)) {                                              \
                     if (CALL_VECTOR_BLOCK(SUFFIX) < 0) return -1;                                         \
                 } else {                                                                                  \
-                    float drawn[BLOCK];                                                                   \
                     for (Py_ssize_t r = 0; r < rows; r++) {                                               \
                         ahead_step(&ahead);                                                               \
                         const Py_ssize_t at = r * columns + c0;                                           \
-                        if (gen) uniforms_fill(gen, drawn, width);                                        \
                         for (Py_ssize_t l = 0; l < width; l++) {                                          \
-                            const float ul = gen ? drawn[l] : *(const float *)(u + r * u_row + (c0 + l) * u_column); \
+                            const float ul = keyed ? keyed_uniform(keyed->key, (uint64_t)((keyed->first_row + r) * stride + c0 + l)) \
+                                                   : *(const float *)(u + r * u_row + (c0 + l) * u_column); \
                             const double v = table_value(table, table_segments, fine, fine_segments,       \
                                                          first_segment[c0 + l] + (Py_ssize_t)bins[at + l] * SEGMENTS, \
                                                          ul, &bad);                                       \
@@ -364,9 +362,9 @@ states_avx2(const float *uu, const float *thr, const int8_t *padded_row, int8_t 
 
 #ifdef HAVE_AVX2_PASS
 #define VECTOR_BLOCK(SUFFIX, width, u_column) \
-    (use_avx2 && (width) == BLOCK && (u_column) == 4 && table_segments < 0x7fffffff && !(gen && gen->has_high))
+    (use_avx2 && (width) == BLOCK && (u_column) == 4 && table_segments < 0x7fffffff)
 #define CALL_VECTOR_BLOCK(SUFFIX)                                                                        \
-    AVX2_BLOCK(SUFFIX)(bins, u, u_row, gen, out, rows, columns, c0, first_segment, table, table_segments,  \
+    AVX2_BLOCK(SUFFIX)(bins, u, u_row, keyed, out, rows, columns, c0, first_segment, table, table_segments, \
                        fine, fine_segments, exact_index, exact_u, exact_capacity, &exact, &ahead)
 #else
 #define VECTOR_BLOCK(SUFFIX, width, u_column) 0
@@ -409,22 +407,21 @@ acquire_part(PyObject *item, Py_ssize_t index, Py_ssize_t bin_itemsize, Py_ssize
     got = 4;
     if (PyObject_GetBuffer(exact_u, &part->exact_u, PyBUF_WRITABLE) < 0) goto fail;
     got = 5;
-    /* an SFC64 state (a, b, c, counter) with the part's first row and the rows drawn in all */
-    part->drawn = part->u.ndim == 1 && part->u.itemsize == 8 && part->u.shape[0] == 6;
-    if (part->drawn) {
+    /* (key, first row): the uniforms are computed from the key */
+    part->keyed = part->u.ndim == 1 && part->u.itemsize == 8 && part->u.shape[0] == 2;
+    if (part->keyed) {
         const uint64_t *words = (const uint64_t *)part->u.buf;
-        memcpy(part->gen.s, words, sizeof part->gen.s);
-        part->gen.has_high = 0;
+        part->key = words[0];
+        part->first_row = (Py_ssize_t)words[1];
         part->rows = columns > 0 ? part->bins.len / bin_itemsize / columns : 0;
-        part->skip_rows = (Py_ssize_t)words[4];
-        if (words[4] + (uint64_t)part->rows != words[5]) {
-            PyErr_Format(PyExc_ValueError, "the drawn rows of part %zd must run to the last row drawn.", index);
+        if (words[1] > ((uint64_t)1 << 40)) {
+            PyErr_Format(PyExc_ValueError, "the first row of part %zd is out of range.", index);
             goto fail;
         }
     } else if (part->u.ndim != 2 || part->u.itemsize != 4 || part->u.format == NULL
                || strcmp(part->u.format, "f") != 0 || part->u.shape[1] != columns) {
-        PyErr_Format(PyExc_ValueError, "u of part %zd must be a 2-D float32 array with %zd columns or a uint64 "
-                     "SFC64 state of 6 words.", index, columns);
+        PyErr_Format(PyExc_ValueError, "u of part %zd must be a 2-D float32 array with %zd columns or uint64 "
+                     "(key, first row).", index, columns);
         goto fail;
     } else {
         part->rows = part->u.shape[0];
@@ -451,10 +448,9 @@ PyDoc_STRVAR(within_bin_values_doc,
 "parts: sequence of (bins, u, out, exact_index, exact_u), one per block of draws (all with the\n"
 "same columns): bins C-contiguous int8/int16/int32 (bin_itemsize 1, 2 or 4 bytes); u a 2-D\n"
 "float32 array (rows, columns), any strides (rows of contiguous values read fastest), or uint64\n"
-"(a, b, c, counter, first, total): an SFC64 state to draw them from, the values one\n"
-"lime_core.UniformStream fill of total * columns would give, taken four columns at a time (all\n"
-"rows of columns 0-3, then of 4-7, ...; the last block as wide as the columns left), a row's\n"
-"values in column order, of which the part is rows [first, total); out a\n"
+"(key, first): the uniforms of rows first, first + 1, ... computed from the key, the value of\n"
+"row r and column c being keyed_uniform(key, r * (columns + columns % 2) + c) (uniform j: half\n"
+"j % 2, low half first, of SplitMix64 word j / 2 of the key's sequence); out a\n"
 "writable C-contiguous float64 (rows, columns); exact_index a writable int64 buffer and exact_u a\n"
 "writable float32 one of the same length. first_segment: int64\n"
 "first table segment of each column; table: float64 (table_segments, 4) coefficients c0..c3 (a row\n"

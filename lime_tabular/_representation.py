@@ -11,13 +11,17 @@ Interpretable feature ``j`` of a row ``x`` is
 feature from its training frequencies (missing values included), continuous
 values within their bin from a truncated normal, undiscretized continuous values
 from ``Normal(mean, std)`` (around the row with ``sample_around_instance``).
-All random numbers are drawn in ``sample``, as uniforms laid out by the
+All random numbers are fixed in ``sample``, as uniforms laid out by the
 ``sampling_method`` design (:mod:`lime_tabular._designs`: independent rows,
 a Latin hypercube, or a scrambled Sobol' sequence); the model inputs are built
 per batch from them, so they do not depend on how the rows are split into batches.
-Independent rows take their bin and within-bin uniforms from a
-:class:`lime_core.UniformStream` seeded by the explanation's generator (a fast
-generator of its own: the bulk of the random numbers, two per value).
+Independent rows take their bin uniforms from a :class:`lime_core.UniformStream`
+(a fast generator of its own), their within-bin uniforms from a key
+(:class:`_KeyedUniforms`, computed where they are used) and their normal and
+missing-value draws from generators of their own, all made from the
+explanation's generator before any row is drawn: the first ``n`` rows of a
+larger neighbourhood are those of ``n`` (``nested_samples``), so lime_core draws
+the hold-out rows with the neighbourhood, in one call.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from lime_core import Neighborhood, UniformStream, pooled_empty, scrambled_sobol
+from lime_core.validation import spawn_seed
 
 from ._designs import latin_hypercube
 from ._fit import (BINNED, CATEGORICAL, CONTINUOUS, GROUP, INVERSE_CDF_SEGMENTS, INVERSE_CDF_SUBSEGMENTS,
@@ -48,52 +53,63 @@ _U_MARGIN = 1e-7
 _TABLE_BLOCK_ELEMENTS = 8192
 #: Uniforms per block of the state draws (512 KB of float32: memory stays bounded, few blocks).
 _STATE_BLOCK_ELEMENTS = 1 << 17
-#: Columns the compiled within-bin pass takes at a time (its drawn uniforms come in this order).
-_PASS_BLOCK = 4
-#: Rows of drawn uniforms the compiled pass skips at most to reach a batch's first (a hold-out drops row 0).
-_SKIPPED_ROWS_MAX = 1
 
 
-class _DrawnUniforms:
-    """The within-bin uniforms of independent rows, drawn when the values are built.
+#: SplitMix64's increment (lime_core/_uniforms.h): word ``i`` of a key's sequence is ``mix(key + (i + 1) * gamma)``.
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
-    They are the next ``rows x columns`` values of a :class:`lime_core.UniformStream`
-    in the order the compiled pass uses them: four columns at a time (all rows of
-    columns 0-3, then 4-7, ...; the last block as wide as the columns left), a row's
-    values in column order. The pass draws them itself, so a neighbourhood's 165,000
-    uniforms of breast_cancer never exist as an array; rows of a batch that stops short
-    of the last row, and the NumPy twins, read :meth:`array` (drawn once, the same values).
+
+class _KeyedUniforms:
+    """The within-bin uniforms of independent rows, computed from a key when the values are built.
+
+    The value of row ``r`` and column ``c`` is uniform ``j = r * (columns + columns % 2) + c``
+    of the key's SplitMix64 sequence (G. L. Steele, D. Lea, C. H. Flood, "Fast splittable
+    pseudorandom number generators", OOPSLA 2014): half ``j % 2`` (low half first) of word
+    ``j // 2``, ``mix(key + (j // 2 + 1) * gamma)``, as ``(bits >> 8) * 2**-24``. Any row's
+    values are computed directly, so the compiled pass makes them where it uses them (a
+    neighbourhood's 165,000 uniforms of breast_cancer never exist as an array), any batch
+    gets its rows' values, and a row's values do not depend on how many rows were drawn.
     """
 
-    def __init__(self, stream: UniformStream, rows: int, columns: int) -> None:
-        self.stream = stream.copy()
-        self.shape = (rows, columns)
-        self._array: np.ndarray | None = None
+    def __init__(self, key: int, columns: int) -> None:
+        self.key = key
+        self.columns = columns
 
     def rows(self, lo: int, hi: int) -> np.ndarray:
-        """Rows ``[lo, hi)``: the generator (for the compiled pass) when they run to the last row, else values."""
-        rows, _ = self.shape
-        if _compiled is not None and hi == rows and lo <= _SKIPPED_ROWS_MAX:
-            return np.append(self.stream.state, np.array([lo, rows], dtype=np.uint64))
-        return self.array()[lo:hi]
-
-    def array(self) -> np.ndarray:
-        """Every value, as a float32 array of :attr:`shape` (drawn on first use)."""
-        if self._array is None:
-            rows, columns = self.shape
-            flat = self.stream.copy().fill(np.empty(rows * columns, dtype=np.float32))
-            self._array = np.empty(self.shape, dtype=np.float32)
-            for c0 in range(0, columns, _PASS_BLOCK):
-                width = min(_PASS_BLOCK, columns - c0)
-                self._array[:, c0:c0 + width] = flat[c0 * rows:(c0 + width) * rows].reshape(rows, width)
-        return self._array
+        """What the within-bin pass takes for rows ``[lo, hi)``: ``(key, lo)`` (compiled), else the values."""
+        if _compiled is not None:
+            return np.array([self.key, lo], dtype=np.uint64)
+        return keyed_uniforms(self.key, lo, hi - lo, self.columns)
 
 
-def _uniform_values(u: np.ndarray, drawn: _DrawnUniforms | None = None) -> np.ndarray:
-    """Uniforms as values: ``u`` itself, or the rows of ``drawn`` that a generator state ``u`` stands for."""
+def keyed_uniforms(key: int, first: int, rows: int, columns: int) -> np.ndarray:
+    """The values of :class:`_KeyedUniforms` for rows ``[first, first + rows)``: float32 (rows, columns).
+
+    Examples
+    --------
+    >>> keyed_uniforms(7, 2, 3, 5).shape, bool((keyed_uniforms(7, 0, 5, 5)[2:] == keyed_uniforms(7, 2, 3, 5)).all())
+    ((3, 5), True)
+    """
+    stride = columns + columns % 2
+    out = np.empty((rows, columns), dtype=np.float32)
+    block = max(1, _TABLE_BLOCK_ELEMENTS // max(columns, 1))
+    for a in range(0, rows, block):  # a block of rows at a time: the uint64 temporaries stay small
+        r = np.arange(first + a, first + min(rows, a + block), dtype=np.uint64)[:, None]
+        j = r * np.uint64(stride) + np.arange(columns, dtype=np.uint64)
+        z = np.uint64(key) + (j // np.uint64(2) + np.uint64(1)) * _GAMMA  # wraps modulo 2**64, as in C
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+        bits = np.where(j & np.uint64(1), z >> np.uint64(32), z & np.uint64(0xFFFFFFFF))
+        out[a:a + block] = (bits >> np.uint64(8)).astype(np.float32) * np.float32(2.0 ** -24)  # exact
+    return out
+
+
+def _uniform_values(u: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """Uniforms as values: ``u`` itself, or those a ``(key, first row)`` of :class:`_KeyedUniforms` stands for."""
     if u.dtype != np.uint64:
         return u
-    return drawn.array()[int(u[4]):]
+    return keyed_uniforms(int(u[0]), int(u[1]), rows, columns)
 
 
 @dataclass(frozen=True)
@@ -101,13 +117,13 @@ class _Draws:
     """The random numbers of one neighbourhood (everything model inputs are built from)."""
 
     states: np.ndarray       # (n, S) state indices (int8 unless a feature has > 127 states)
-    within_bin: Any          # (n, B) float32 array, uniform position inside the bin (any layout), or _DrawnUniforms
+    within_bin: Any          # (n, B) float32 array, uniform position inside the bin (any layout), or _KeyedUniforms
     gaussian: np.ndarray     # (n, C) float64, standard normal draws
     missing: np.ndarray      # (n, C) bool
 
     def within_rows(self, lo: int, hi: int) -> np.ndarray:
-        """The within-bin uniforms of rows ``[lo, hi)`` (values, or a generator state: see _DrawnUniforms)."""
-        if isinstance(self.within_bin, _DrawnUniforms):
+        """The within-bin uniforms of rows ``[lo, hi)`` (values, or a key and row: see _KeyedUniforms)."""
+        if isinstance(self.within_bin, _KeyedUniforms):
             return self.within_bin.rows(lo, hi)
         return self.within_bin[lo:hi]
 
@@ -151,6 +167,16 @@ class TabularRepresentation:
         self._cont_row_missing = np.isnan(encoded_row[model.cont_cols])
         self.plain_names, self.feature_names, self.feature_values = self._names(categorical_names or {})
         self.row_scaled = self._row_scaled()
+
+    @property
+    def nested_samples(self) -> bool:
+        """Whether ``sample(n + m, rng)`` begins with the rows of ``sample(n, rng)`` (equal generators).
+
+        True for independent rows (``sampling_method='gaussian'``): lime_core then draws the
+        hold-out rows with the neighbourhood. A Latin hypercube or a Sobol' design spreads
+        its rows over all of them, so it is not nested.
+        """
+        return self.sampling_method == "gaussian"
 
     # ------------------------------------------------------------------ the row
     def _states_of_row(self) -> np.ndarray:
@@ -255,13 +281,17 @@ class TabularRepresentation:
             states, same, same_count = self._states_of_uniforms([(0, design[:, :s])], n)
             within = np.ascontiguousarray(design[:, s:s + b])
             gaussian = ndtri(np.clip(design[:, s + b:].astype(float), 1e-12, 1 - 1e-12))
-        else:
-            stream = None if self.sampling_method == "lhs" else UniformStream(rng)  # the bulk uniforms
+        elif self.sampling_method == "lhs":
+            states, same, same_count = self._draw_states(rng, n)
+            within = latin_hypercube(rng, n, b, np.float32)  # kept off 0 and 1 where used exactly
+            gaussian = ndtri(np.clip(latin_hypercube(rng, n, c), 1e-12, 1 - 1e-12))
+        else:  # independent rows: every generator is made before any row, so a row does not depend on n
+            stream = UniformStream(rng)  # the bulk uniforms: the states', row after row
+            within = _KeyedUniforms(int(rng.integers(0, 2 ** 64, dtype=np.uint64)), b)  # computed where used
+            normal = np.random.default_rng(spawn_seed(rng))
+            rng = np.random.default_rng(spawn_seed(rng))  # from here on, the missing values' alone
             states, same, same_count = self._draw_states(rng, n, stream)
-            within = (latin_hypercube(rng, n, b, np.float32) if stream is None  # kept off 0 and 1 where used exactly
-                      else _DrawnUniforms(stream, n, b))  # drawn by the within-bin pass itself
-            gaussian = (ndtri(np.clip(latin_hypercube(rng, n, c), 1e-12, 1 - 1e-12)) if stream is None
-                        else rng.standard_normal((n, c)))
+            gaussian = normal.standard_normal((n, c))
         states[0] = self._row_states
         missing = rng.random((n, c)) < m.cont_missing if c else np.zeros((n, 0), dtype=bool)
         missing[0] = self._cont_row_missing
@@ -370,15 +400,14 @@ class TabularRepresentation:
         for draws, lo, hi in segments:
             rows = slice(lo, hi)
             if all_binned:
-                parts.append((draws.states[rows], draws.within_rows(lo, hi), matrix[offset:offset + hi - lo],
-                              draws.within_bin))
+                parts.append((draws.states[rows], draws.within_rows(lo, hi), matrix[offset:offset + hi - lo]))
             else:
                 self._encoded(draws, rows, out=matrix[offset:offset + hi - lo])
             if lo == 0 < hi:
                 instance_rows.append(offset)
             offset += hi - lo
         if parts:
-            self._within_bins_many([part[:3] for part in parts], [part[3] for part in parts])
+            self._within_bins_many(parts)
         codec = m.codec
         if not codec.is_frame:
             # an array: the instance rows as given, with no (rows x columns) mask
@@ -398,7 +427,7 @@ class TabularRepresentation:
         p = m.codec.num_columns
         lo, hi, _ = rows.indices(len(draws.states))
         if m.bin_pos.size == p:  # every column discretized (lime's default on numeric data)
-            return self._within_bins(states, draws.within_rows(lo, hi), out=out, drawn=draws.within_bin)
+            return self._within_bins(states, draws.within_rows(lo, hi), out=out)
         matrix = np.empty((states.shape[0], p)) if out is None else out
         if m.cat_pos.size:
             cat_states = states[:, m.cat_pos]
@@ -406,16 +435,14 @@ class TabularRepresentation:
             codes[cat_states >= m.n_regular[m.cat_pos]] = np.nan
             matrix[:, m.cat_cols] = codes
         if m.bin_pos.size:
-            matrix[:, m.bin_cols] = self._within_bins(states[:, m.bin_pos], draws.within_rows(lo, hi),
-                                                      drawn=draws.within_bin)
+            matrix[:, m.bin_cols] = self._within_bins(states[:, m.bin_pos], draws.within_rows(lo, hi))
         for g, s in enumerate(m.group_pos):
             matrix[:, m.columns[m.state_ids[s]]] = m.group_tables[g][states[:, s]]
         if m.cont_ids.size:
             matrix[:, m.cont_cols] = self._continuous_values(draws.gaussian[rows], draws.missing[rows])
         return matrix
 
-    def _within_bins(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None,
-                     drawn: Any = None) -> np.ndarray:
+    def _within_bins(self, bins: np.ndarray, u: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Values drawn within each sample's bin from the truncated normal, by table.
 
         ``u`` (uniform in [0, 1)) picks segment ``k = floor(u * SEGMENTS)`` of the bin's
@@ -428,23 +455,20 @@ class TabularRepresentation:
         when the package was built without a C compiler, by the same arithmetic in NumPy
         (:func:`_evaluate_table`): both give the same values, bit for bit. The values go
         to ``out`` (float64, the shape of ``bins``) when it is given. ``u`` may be the
-        generator state that stands for rows of ``drawn`` (:class:`_DrawnUniforms`).
+        ``(key, first row)`` of :class:`_KeyedUniforms`.
         """
-        return self._within_bins_many([(bins, u, out)], [drawn])[0]
+        return self._within_bins_many([(bins, u, out)])[0]
 
-    def _within_bins_many(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-                          drawn: list[Any] | None = None) -> list[np.ndarray]:
+    def _within_bins_many(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
         """:meth:`_within_bins` of several ``(bins, u, out)`` blocks, in one compiled pass over the columns.
 
         The neighbourhood and its hold-out rows are built together: the pass reads each
-        column's part of the table once for both. ``drawn`` holds each part's
-        :class:`_DrawnUniforms` where its ``u`` is a generator state.
+        column's part of the table once for both.
         """
         m = self.model
-        drawn = drawn or [None] * len(parts)
         cubic = m.bin_cubic  # c0, c1, c2, c3 of every segment (the split ones' finer ones: bin_cubic_fine)
         if cubic is None or _compiled is None:  # values for the NumPy paths
-            parts = [(bins, _uniform_values(u, source), out) for (bins, u, out), source in zip(parts, drawn)]
+            parts = [(bins, _uniform_values(u, *bins.shape), out) for bins, u, out in parts]
         if cubic is None:  # a very wide table: every draw exact
             return [self._within_bins_exact(bins, u, out) for bins, u, out in parts]
         first_segment = m.bin_offsets * INVERSE_CDF_SEGMENTS
@@ -453,11 +477,11 @@ class TabularRepresentation:
         else:
             evaluated = _evaluate_table_compiled(cubic, m.bin_cubic_fine, first_segment, parts, m.bin_cubic_rows)
         results = []
-        for (bins, u, _), (out, exact, exact_u), source in zip(parts, evaluated, drawn):
+        for (bins, u, _), (out, exact, exact_u) in zip(parts, evaluated):
             if exact.size:
                 row, column = np.divmod(exact, bins.shape[1])
                 if exact_u is None:
-                    exact_u = _uniform_values(u, source)[row, column]
+                    exact_u = _uniform_values(u, *bins.shape)[row, column]
                 index = bins[row, column] + m.bin_offsets[column]
                 where = np.clip(exact_u.astype(float), _U_MARGIN, 1 - _U_MARGIN)
                 out.reshape(-1)[exact] = truncated_inverse_cdf(where, *m.bin_table[:, index])
@@ -602,7 +626,7 @@ def _evaluate_table_compiled(cubic: np.ndarray, fine: np.ndarray, first_segment:
     their uniforms (``None`` when there were more than the pass's buffer holds: read them
     from the part's uniforms). ``out``, when not ``None``, is a C-contiguous float64 array
     of the shape of ``bins``; ``u`` may have any layout (rows of contiguous values read
-    fastest) or be the generator state of :meth:`_DrawnUniforms.rows`.
+    fastest) or be the ``(key, first row)`` of :meth:`_KeyedUniforms.rows`.
     """
     calls = []
     prefetch_rows = np.zeros((0, 4), dtype=np.int64) if prefetch_rows is None else prefetch_rows

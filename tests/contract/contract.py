@@ -125,6 +125,20 @@ def check_no_hidden_state(case: ContractCase) -> None:
     assert case.equal(first.model_input(0, n), again.model_input(0, n))
 
 
+def check_nested_samples(case: ContractCase) -> None:
+    """A representation that says its samples are nested draws the same first rows whatever their number."""
+    representation = case.make()
+    if not getattr(representation, "nested_samples", False):
+        return
+    n = case.num_samples
+    small = representation.sample(n, np.random.default_rng(11))
+    large = representation.sample(3 * n + 1, np.random.default_rng(11))
+    np.testing.assert_array_equal(large.interpretable[:n], small.interpretable)
+    np.testing.assert_array_equal(large.distances[:n], small.distances)
+    assert case.equal(large.model_input(0, n), small.model_input(0, n))
+    assert not np.array_equal(large.interpretable[n:2 * n], small.interpretable), "the next rows are new ones"
+
+
 CHECKS = [check_feature_names, check_shapes, check_row_zero_is_instance,
           check_to_model_input_maps_instance_back, check_same_seed_same_samples,
-          check_batches_do_not_change_rows, check_no_hidden_state]
+          check_batches_do_not_change_rows, check_no_hidden_state, check_nested_samples]

@@ -60,3 +60,44 @@ def test_hold_out_rows_share_the_black_box_calls_and_leave_the_fit_unchanged():
     alone = explain(Masks(X), model, mode="regression", num_samples=300, holdout_samples=0, random_state=4)
     assert calls == [300]
     assert alone.local_exp == exp.local_exp  # the hold-out rows come from their own sub-stream
+
+
+def test_ranges_of_one_callable_that_follow_each_other_are_one_range():
+    rows = Rows(np.arange(10.0))
+    assert joined_model_input([(rows, 0, 6), (RowOffset(rows, 6), 0, 4)]) is rows  # the whole callable
+    tail = joined_model_input([(RowOffset(rows, 2), 0, 3), (rows, 5, 9)])
+    assert isinstance(tail, RowOffset) and tail.offset == 2
+    np.testing.assert_array_equal(tail(0, 7), np.arange(2.0, 9.0))
+    gap = joined_model_input([(rows, 0, 3), (rows, 4, 6)])  # not contiguous: two ranges
+    np.testing.assert_array_equal(gap(0, 5), [0.0, 1.0, 2.0, 4.0, 5.0])
+
+
+class NestedMasks(Masks):
+    """Masks whose rows are drawn one at a time from the generator: sample(n + m) begins with sample(n)."""
+
+    nested_samples = True
+
+    def sample(self, num_samples, rng):
+        z = np.array([rng.integers(0, 2, size=len(self.x)) for _ in range(num_samples)], dtype=np.int8)
+        z[0] = 1
+        distances = np.sqrt((1 - z).sum(axis=1) / len(self.x))
+        return Neighborhood(z, distances, lambda a, b: self.to_model_input(z[a:b]))
+
+
+def test_nested_samples_draw_the_hold_out_rows_with_the_neighbourhood():
+    batches = []
+
+    def model(X):
+        batches.append(np.array(X))
+        return linear_model([1.0, -2.0, 0.5, 0.0, 0.0])(X)
+
+    x = np.ones(5)
+    exp = explain(NestedMasks(x), model, mode="regression", num_samples=300, holdout_samples=40, random_state=4)
+    assert [len(b) for b in batches] == [340] and exp.cost["holdout_rows"] == 40
+    # one draw of 340 rows: the hold-out rows are its last 40, the fit's its first 300
+    every = NestedMasks(x).sample(340, np.random.default_rng(4))
+    np.testing.assert_array_equal(batches[0], every.model_input(0, 340))
+    batches.clear()
+    alone = explain(NestedMasks(x), model, mode="regression", num_samples=300, holdout_samples=0, random_state=4)
+    assert [len(b) for b in batches] == [300]
+    assert alone.local_exp == exp.local_exp and alone.score == exp.score  # the fit is the same

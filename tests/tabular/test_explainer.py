@@ -370,3 +370,18 @@ def test_kernel_width_auto_with_default_and_user_kernel():
         explainer = LimeTabularExplainer(X, mode="regression", kernel_width="auto", kernel=kernel, random_state=0)
         exp = explainer.explain_instance(X[0], f, num_samples=600)
         assert isinstance(exp.meta["kernel"].get("kernel_width"), float)
+
+
+@pytest.mark.parametrize("sampling_method", ["gaussian", "lhs", "sobol"])
+def test_hold_out_rows_leave_the_fit_unchanged(cancer, sampling_method):
+    # independent rows are nested: the hold-out rows are drawn with the neighbourhood, after its rows
+    data, model = cancer
+    explainer = LimeTabularExplainer(data.data, random_state=5)
+    rep = explainer.representation(data.data[2], sampling_method=sampling_method)
+    assert rep.nested_samples is (sampling_method == "gaussian")
+    with_rows = explainer.explain_instance(data.data[2], model.predict_proba, num_samples=800,
+                                           sampling_method=sampling_method)
+    without = explainer.explain_instance(data.data[2], model.predict_proba, num_samples=800,
+                                         sampling_method=sampling_method, holdout_samples=0)
+    assert with_rows.local_exp == without.local_exp and with_rows.score == without.score
+    assert with_rows.fidelity[1]["holdout_samples"] == 80 and with_rows.cost["total_black_box_rows"] == 880

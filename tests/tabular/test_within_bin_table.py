@@ -122,36 +122,42 @@ def test_compiled_table_pass_equals_the_numpy_path_bit_for_bit(data, vector_pass
 
 
 @pytest.mark.parametrize("columns", [30, 5, 4, 1])
-def test_the_pass_draws_the_uniforms_a_stream_gives_in_its_own_order(vector_pass, columns):
+def test_the_pass_computes_keyed_uniforms_as_numpy_does(vector_pass, columns):
     import lime_tabular._representation as representation
-    from lime_core import UniformStream
 
     data = load_breast_cancer().data[:, :columns]
     m = LimeTabularExplainer(data, random_state=0).representation(data[0]).model
     first = m.bin_offsets * 256
     rng = np.random.default_rng(8)
-    for rows in (2001, 1):
-        bins = rng.integers(0, 4, size=(rows, columns)).astype(np.int8)
-        drawn = representation._DrawnUniforms(UniformStream(np.random.default_rng(rows)), rows, columns)
-        u = drawn.array()  # the stream's values, four columns at a time: columns 0-3 of every row first
-        flat = UniformStream(np.random.default_rng(rows)).draw(rows * columns)
-        np.testing.assert_array_equal(u[:, :min(4, columns)].ravel(), flat[:rows * min(4, columns)])
-        [(expected, expected_exact, _)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
-                                                                         [(bins, u, None)])
-        for lo in (0, 1)[:rows]:  # every row, and without row 0 (a hold-out's rows)
-            state = drawn.rows(lo, rows)
-            assert state.dtype == np.uint64 and state.tolist()[4:] == [lo, rows]
-            [(values, exact, exact_u)] = representation._evaluate_table_compiled(
-                m.bin_cubic, m.bin_cubic_fine, first, [(bins[lo:], state, None)])
-            np.testing.assert_array_equal(values, expected[lo:])
-            np.testing.assert_array_equal(exact_u, u[lo:].reshape(-1)[exact])
-            np.testing.assert_array_equal(np.sort(exact + lo * columns), expected_exact[expected_exact >= lo * columns])
-    assert isinstance(drawn.rows(0, 1), np.ndarray) and drawn.rows(1, 1).dtype == np.uint64
-    state = representation._DrawnUniforms(UniformStream(np.random.default_rng(0)), 50, columns).rows(0, 50)
-    state[4] = 3  # the part's rows must run to the last row drawn
-    with pytest.raises(ValueError, match="must run to the last row drawn"):
-        representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
-                                                [(np.zeros((50, columns), dtype=np.int8), state, None)])
+    key = 0x0123456789ABCDEF
+    rows = 2001
+    bins = rng.integers(0, 4, size=(rows, columns)).astype(np.int8)
+    u = representation.keyed_uniforms(key, 0, rows, columns)
+    assert u.dtype == np.float32 and 0 <= u.min() and u.max() < 1 and abs(float(u.mean()) - 0.5) < 0.02
+    [(expected, expected_exact, _)] = representation._evaluate_table(m.bin_cubic, m.bin_cubic_fine, first,
+                                                                     [(bins, u, None)])
+    for lo, hi in ((0, rows), (1, rows), (700, 1300)):  # any rows: a row's values do not depend on the others
+        np.testing.assert_array_equal(representation.keyed_uniforms(key, lo, hi - lo, columns), u[lo:hi])
+        part = np.array([key, lo], dtype=np.uint64)
+        [(values, exact, exact_u)] = representation._evaluate_table_compiled(
+            m.bin_cubic, m.bin_cubic_fine, first, [(bins[lo:hi], part, None)])
+        np.testing.assert_array_equal(values, expected[lo:hi])
+        np.testing.assert_array_equal(exact_u, u[lo:hi].reshape(-1)[exact])
+        inside = expected_exact[(expected_exact >= lo * columns) & (expected_exact < hi * columns)]
+        np.testing.assert_array_equal(np.sort(exact + lo * columns), inside)
+
+
+def test_keyed_uniforms_are_uniform_and_independent():
+    import lime_tabular._representation as representation
+
+    u = representation.keyed_uniforms(2024, 0, 40_000, 7).astype(float)
+    assert abs(u.mean() - 0.5) < 0.002 and abs(u.var() - 1 / 12) < 0.001
+    counts = np.histogram(u, bins=20, range=(0, 1))[0]
+    assert counts.min() > 0.97 * 14_000 and counts.max() < 1.03 * 14_000
+    corr = np.corrcoef(u.T)  # columns (the two halves of a word among them) and rows
+    assert np.abs(corr[np.triu_indices(7, 1)]).max() < 0.02
+    assert abs(np.corrcoef(u[:-1, 0], u[1:, 0])[0, 1]) < 0.02
+    assert not np.array_equal(representation.keyed_uniforms(2025, 0, 5, 7), u[:5])
 
 
 def test_the_vector_pass_is_used_where_the_processor_has_avx2():
@@ -237,28 +243,32 @@ def test_compiled_table_pass_refuses_other_segment_counts_and_malformed_parts():
     with pytest.raises(ValueError, match=r"one integer type; got item sizes \[1, 2\]"):
         representation._evaluate_table_compiled(m.bin_cubic, m.bin_cubic_fine, first,
                                                 [(bins, u, None), (bins.astype(np.int16), u, None)])
-    with pytest.raises(ValueError, match="u of part 0 must be a 2-D float32 array with 30 columns or a uint64"):
+    with pytest.raises(ValueError, match=r"u of part 0 must be a 2-D float32 array with 30 columns or uint64 \(key"):
         representation._compiled.within_bin_values([(bins, u[:, :5], *part[2:])], 1, first, m.bin_cubic,
                                                    m.bin_cubic_fine, 256, 16, rows)
 
 
-@pytest.mark.parametrize("continuous", [3, 8, 12, 29])
+@pytest.mark.parametrize("continuous", [0, 1, 2, 3, 8, 12, 29])
 def test_compiled_state_pass_equals_the_numpy_path(vector_pass, continuous):
     import lime_tabular._representation as representation
 
-    # 4 to 30 features: one partial chunk of 8, whole chunks, and whole chunks with a partial one
+    # 1 to 30 features: one partial chunk of 8, whole chunks, and whole chunks with a partial one
     rng = np.random.default_rng(3)
     data = np.column_stack([rng.normal(size=(400, continuous)), rng.integers(0, 5, size=400)])
-    data[rng.random(400) < 0.1, 1] = np.nan  # a missing state, sampled at its training rate
+    if continuous >= 2:
+        data[rng.random(400) < 0.1, 1] = np.nan  # a missing state, sampled at its training rate
     rep = LimeTabularExplainer(data, categorical_features=[continuous], random_state=0).representation(data[5])
     m = rep.model
     f = continuous + 1
     u = rng.random((2000, f), dtype=np.float32)
     u[:4] = m.cum_small[:, :1].T  # a draw exactly on a threshold counts it (u >= threshold)
-    states, same, count = (np.empty((2000, f), dtype=np.int8), np.empty((2000, f), dtype=np.int8),
-                           np.empty(2000, dtype=np.int64))
+    # the outputs are views of larger buffers: the pass must not write past them
+    guard_states, guard_same = np.full(2000 * f + 16, 77, dtype=np.int8), np.full(2000 * f + 16, 77, dtype=np.int8)
+    states, same = guard_states[:2000 * f].reshape(2000, f), guard_same[:2000 * f].reshape(2000, f)
+    count = np.empty(2000, dtype=np.int64)
     thresholds = np.ascontiguousarray(m.cum_small.T)
     representation._compiled.draw_states(u, thresholds, rep._row_states.astype(np.int8), states, same, count)
+    assert (guard_states[2000 * f:] == 77).all() and (guard_same[2000 * f:] == 77).all()
     np.testing.assert_array_equal(states, m.draw_states(u))
     np.testing.assert_array_equal(same, states == rep._row_states)
     np.testing.assert_array_equal(count, (states == rep._row_states).sum(axis=1))
