@@ -6,7 +6,7 @@ the ones of each column and over the rows where two columns are both one.
 
 Each weight (or weight times a centred score) is turned into an integer,
 ``rint(w * 2**e)`` with ``e`` chosen so that the integers of one sum add up to less than
-``2**52`` in absolute value (:func:`fixed_point`). Each integer is then within ``2**-52`` of
+``2**52 + n / 2`` in absolute value (:func:`fixed_point`). Each integer is then within ``2**-52`` of
 the sum's total of its value, the order of a float sum's own rounding (on 5000 kernel
 weights the sums differ from float sums by about 1e-14 of their value), and every sum is
 exact: the same integers come out whatever the order of the additions. So the compiled
@@ -27,8 +27,8 @@ try:
 except ImportError:  # built without a C compiler: NumPy gives the same values
     _compiled = None
 
-__all__ = ["GROUP_COLUMNS", "MAX_COLUMNS", "BinarySums", "binary_prediction", "binary_sums", "centred_square_sum", "fixed_point",
-           "weighted_centred_moments"]
+__all__ = ["GROUP_COLUMNS", "MAX_COLUMNS", "BinarySums", "binary_prediction", "binary_sums", "centred_square_sum",
+           "fixed_point", "weighted_centred_moments"]
 
 #: Integers of one fixed-point sum add up to less than ``2**FIXED_POINT_BITS`` (float64 is exact below 2**53).
 FIXED_POINT_BITS = 52
@@ -41,7 +41,7 @@ _BLOCK_VALUES = 1 << 16
 
 
 def fixed_point(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integers ``rint(values * 2**e)`` per column, with ``sum |integers| < 2**52`` per column.
+    """Integers ``rint(values * 2**e)`` per column, with ``sum |integers| < 2**52 + n / 2`` per column.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def fixed_point(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     values = np.asarray(values, dtype=float)
     _, top = np.frexp(np.abs(values).sum(axis=0))  # sum |v| < 2**top
-    exponents = FIXED_POINT_BITS - top  # rounding adds at most n / 2 to 2**52 * (sum |v| / 2**top) < 2**52
+    exponents = FIXED_POINT_BITS - top  # sum |v| * 2**e < 2**52; rounding adds at most n / 2 (still below 2**53)
     if (np.abs(exponents) < 1000).all():  # a power of two in range: multiplying is exact, as ldexp (and faster)
         scaled = values * np.ldexp(1.0, exponents)
     else:
@@ -189,6 +189,8 @@ def weighted_centred_moments(z: np.ndarray, weights: np.ndarray, targets: np.nda
     >>> w, mean.tolist(), gram.tolist(), cross.ravel().tolist()
     (4.0, [0.5, 0.5], [[1.0, 0.0], [0.0, 1.0]], [1.5, -0.5])
     """
+    if not _may_be_binary(z):
+        return None
     weights = np.asarray(weights, dtype=float)
     q, e = fixed_point(weights)
     terms, f = fixed_point(weights[:, None] * targets)
@@ -218,6 +220,8 @@ def centred_square_sum(z: np.ndarray, scale: np.ndarray, mean: np.ndarray,
     >>> centred_square_sum(z, np.array([1.0, 3.0]), np.array([0.5, 0.5])).tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
+    if not _may_be_binary(z, columns):
+        return None
     q, exponent = fixed_point(scale)
     sums = binary_sums(z, q, columns=columns)
     if sums is None:
@@ -287,6 +291,13 @@ def _columns(z: np.ndarray | None, columns: np.ndarray | None) -> np.ndarray:
     if columns is None:
         return np.arange(0 if z is None else z.shape[1], dtype=np.int64)
     return np.ascontiguousarray(columns, dtype=np.int64)
+
+
+def _may_be_binary(z: np.ndarray, columns: np.ndarray | None = None) -> bool:
+    """Whether :func:`binary_sums` may take ``z`` (its dtype and width; the values are checked there)."""
+    z = np.asarray(z)
+    width = z.shape[1] if columns is None and z.ndim == 2 else len(columns) if columns is not None else 0
+    return z.ndim == 2 and z.dtype in (np.bool_, np.int8, np.uint8) and width <= MAX_COLUMNS
 
 
 def _binary_view(z: np.ndarray) -> np.ndarray | None:
