@@ -11,7 +11,7 @@ from ._buffers import pooled_empty, release_buffers
 from ._black_box import BlackBoxResult, PredictFnError, ProbabilityWarning, call_black_box, check_scores
 from ._designs import SAMPLING_DESIGNS, UniformStream, scrambled_sobol, sobol_blocks, uniform_float32
 from ._domain import DomainMapper, FeatureNamesMapper
-from ._explain import AUTO_LABELS, DEFAULT_BATCH_SIZE, default_kernel_width, explain
+from ._explain import AUTO_LABELS, DEFAULT_BATCH_SIZE, UnknownLabelError, default_kernel_width, explain
 from ._feature_selection import FEATURE_SELECTION_METHODS
 from ._kernels import DistanceKernel, ExponentialKernel, exponential_kernel
 from ._representation import Neighborhood, Representation
@@ -26,7 +26,8 @@ from .global_report import global_report
 __all__ = [
     "BlackBoxResult", "DEFAULT_BATCH_SIZE", "DistanceKernel", "DomainMapper", "Explanation",
     "ExponentialKernel", "FEATURE_SELECTION_METHODS", "FeatureNamesMapper", "Neighborhood",
-    "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "call_black_box",
+    "PredictFnError", "ProbabilityWarning", "Representation", "SurrogateFit", "UnknownLabelError",
+    "call_black_box",
     "check_int", "check_option", "check_positive_float", "check_random_state", "check_scores",
     "spawn_seed", "default_kernel_width", "explain", "AUTO_LABELS", "SAMPLING_DESIGNS", "scrambled_sobol",
     "sobol_blocks", "uniform_float32", "UniformStream",

@@ -169,6 +169,7 @@ def call_black_box(predict_fn: Callable[[Any], Any], neighborhood: Neighborhood,
         seconds += time.perf_counter() - began
         calls += 1
         blocks.append(check_scores(output, stop - start, start=start, name=name))
+        del batch, output  # the next batch is built without this one still held: one batch at a time
         if blocks[-1].shape[1] != blocks[0].shape[1]:
             raise ValueError(f"{name} returned {blocks[-1].shape[1]} columns on rows {start} to "
                              f"{stop - 1} but {blocks[0].shape[1]} on rows 0 to "

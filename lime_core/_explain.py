@@ -49,7 +49,7 @@ from ._uncertainty import STD_ERROR_METHODS
 from .validation import check_int, check_option, check_positive_float, check_random_state, spawn_seed
 from .explanation import REGRESSION_LABEL, Explanation
 
-__all__ = ["explain", "AUTO_LABELS", "DEFAULT_BATCH_SIZE", "default_kernel_width"]
+__all__ = ["explain", "AUTO_LABELS", "DEFAULT_BATCH_SIZE", "UnknownLabelError", "default_kernel_width"]
 
 #: Rows per black-box call when the caller does not choose: large enough that the
 #: per-call cost of a scikit-learn model vanishes, small enough to bound memory.
@@ -67,6 +67,19 @@ def default_kernel_width(num_features: int) -> float:
     3.0
     """
     return KERNEL_WIDTH_FACTOR * float(np.sqrt(num_features))
+
+
+class UnknownLabelError(ValueError):
+    """A label asked for (``labels``) that the black box's output has no column for.
+
+    The caller's argument is wrong, not the model: the command line reports it as a
+    usage error.
+
+    Examples
+    --------
+    >>> issubclass(UnknownLabelError, ValueError)
+    True
+    """
 
 
 #: ``labels='auto'``: every label of a model with more than two, else label 1 (lime's default).
@@ -124,8 +137,8 @@ def _resolve_labels(scores: np.ndarray, labels: tuple[int, ...] | str | None, to
         return list(range(k)), None
     missing = [l for l in labels if not 0 <= l < k]
     if missing:
-        raise ValueError(f"labels {missing} are not produced by the model: {name} returns {k} "
-                         f"column{'s' if k != 1 else ''} (labels 0 to {k - 1}).")
+        raise UnknownLabelError(f"labels {missing} are not produced by the model: {name} returns {k} "
+                                f"column{'s' if k != 1 else ''} (labels 0 to {k - 1}).")
     return list(labels), None
 
 

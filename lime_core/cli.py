@@ -29,6 +29,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from ._black_box import PredictFnError
+from ._explain import UnknownLabelError
 from ._cli_models import (EXIT_FAILED, EXIT_INPUT, EXIT_MODEL, EXIT_OK, EXIT_PREDICT, EXIT_USAGE,
                           CliError, LoadedModel, PickleWarning, load_model)
 from ._cli_output import summary, tables
@@ -57,7 +58,7 @@ models (--model):
 exit codes:
   {EXIT_OK}  success
   {EXIT_FAILED}  a demo failed or an unexpected error
-  {EXIT_USAGE}  bad arguments (unknown option, row index out of range, ...)
+  {EXIT_USAGE}  bad arguments (unknown option, row index out of range, a label the model lacks, ...)
   {EXIT_INPUT}  an input file is missing or unreadable (CSV, image, text, model file)
   {EXIT_MODEL}  the model cannot be loaded safely or is not a model
   {EXIT_PREDICT}  the model failed on the data
@@ -311,6 +312,8 @@ def main(argv: Sequence[str] | None = None, *, commands: dict[str, Any] | None =
                 items = list(command.run(args, model))
             except (CliError, PredictFnError):
                 raise
+            except UnknownLabelError as exc:  # --labels names a column the model does not return
+                raise CliError(f"--labels: {exc}", EXIT_USAGE) from exc
             except (ValueError, TypeError) as exc:  # the core's checks of what the model returned
                 raise CliError(f"explaining with {model.source} failed: {exc}", EXIT_PREDICT) from exc
             _emit(items, args, out, err, None)

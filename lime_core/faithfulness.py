@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ._black_box import call_black_box
+from ._explain import UnknownLabelError
 from ._model_input import blockwise_model_input
 from ._representation import Neighborhood
 from .validation import check_int, check_random_state
@@ -155,8 +156,8 @@ def deletion_insertion(representation: Any, predict_fn: Callable[[Any], Any], ex
             column = 1.0 - column if column.min() >= 0 and column.max() <= 1 else -column
     else:
         if not 0 <= label < scores.shape[1]:
-            raise ValueError(f"label {label} is not produced by the model: predict_fn returns "
-                             f"{scores.shape[1]} columns.")
+            raise UnknownLabelError(f"label {label} is not produced by the model: predict_fn returns "
+                                    f"{scores.shape[1]} columns.")
         column = scores[:, label]
     fractions = counts / d
     deletion, insertion = column[:steps + 1], column[steps + 1:]

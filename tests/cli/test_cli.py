@@ -457,5 +457,5 @@ def test_multiclass_top_labels_and_explicit_labels(workdir):
     code, out, err = run(*base, "--labels", "0,2")
     assert code == EXIT_OK, err
     assert [l["label"] for l in json.loads(out)["explanations"][0]["labels"]] == [0, 2]
-    code, _, err = run(*base, "--labels", "7")
-    assert code == EXIT_PREDICT and "labels [7]" in err
+    code, _, err = run(*base, "--labels", "7")  # the argument is wrong, not the model: a usage error
+    assert code == EXIT_USAGE and "--labels: labels [7] are not produced by the model" in err

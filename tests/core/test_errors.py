@@ -25,7 +25,7 @@ def run(predict_fn=MODEL, **kwargs):
     ({"kernel_width": 0.0}, ValueError, r"'kernel_width' parameter of explain must be a float > 0; got 0.0"),
     ({"kernel_width": -1}, ValueError, r"'kernel_width' .* got -1"),
     ({"batch_size": 0}, ValueError, r"'batch_size' parameter of explain must be an int >= 1; got 0"),
-    ({"labels": (5,)}, ValueError, r"labels \[5\] are not produced by the model: predict_fn returns 2 columns"),
+    ({"labels": (5,)}, lime_core.UnknownLabelError, r"labels \[5\] are not produced by the model: predict_fn returns 2 columns"),
     ({"labels": "1"}, TypeError, r"'labels' parameter of explain must be a sequence of ints"),
     ({"labels": (1.5,)}, TypeError, r"'labels' parameter .* non-empty sequence of ints"),
     ({"top_labels": 0}, ValueError, r"'top_labels' parameter of explain must be an int >= 1"),

@@ -101,3 +101,24 @@ def test_nested_samples_draw_the_hold_out_rows_with_the_neighbourhood():
     alone = explain(NestedMasks(x), model, mode="regression", num_samples=300, holdout_samples=0, random_state=4)
     assert [len(b) for b in batches] == [300]
     assert alone.local_exp == exp.local_exp and alone.score == exp.score  # the fit is the same
+
+
+def test_a_batch_is_let_go_before_the_next_one_is_built():
+    # memory of the model inputs is one batch, not two: the loop drops its reference first
+    import weakref
+    from lime_core._black_box import call_black_box
+    alive_when_built = []
+    previous: list[weakref.ref] = []
+
+    def model_input(start, stop):
+        alive_when_built.append(bool(previous) and previous[-1]() is not None)
+        return np.arange(start, stop, dtype=float)[:, None] * np.ones((1, 3))
+
+    def predict(batch):
+        previous.append(weakref.ref(batch))
+        return batch.sum(axis=1)
+
+    hood = Neighborhood(np.ones((10, 1)), np.zeros(10), model_input)
+    result = call_black_box(predict, hood, batch_size=3)
+    assert result.calls == 4 and result.scores[:, 0].tolist() == [3.0 * i for i in range(10)]
+    assert alive_when_built == [False, False, False, False]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lime_core import explain
+from lime_core import UnknownLabelError, explain
 from lime_core.faithfulness import deletion_insertion, feature_order
 from tests.contract.timeseries_plugin import TimeWindows
 from tests.trust.toys import Masks, NoisyMasks, linear, logistic, peak_series, series_detector
@@ -62,5 +62,5 @@ def test_faithfulness_errors():
     with pytest.raises(KeyError, match="label 4 was not explained"):
         deletion_insertion(rep, logistic([1, 2, 3]), exp, label=4)
     exp4 = exp.replace(local_exp={**exp.local_exp, 4: exp.local_exp[1]})
-    with pytest.raises(ValueError, match="label 4 is not produced by the model: predict_fn returns 2 columns"):
+    with pytest.raises(UnknownLabelError, match="label 4 is not produced by the model: predict_fn returns 2 columns"):
         deletion_insertion(rep, logistic([1, 2, 3]), exp4, label=4)
