@@ -296,8 +296,9 @@ def _columns(z: np.ndarray | None, columns: np.ndarray | None) -> np.ndarray:
 def _may_be_binary(z: np.ndarray, columns: np.ndarray | None = None) -> bool:
     """Whether :func:`binary_sums` may take ``z`` (its dtype and width; the values are checked there)."""
     z = np.asarray(z)
-    width = z.shape[1] if columns is None and z.ndim == 2 else len(columns) if columns is not None else 0
-    return z.ndim == 2 and z.dtype in (np.bool_, np.int8, np.uint8) and width <= MAX_COLUMNS
+    if z.ndim != 2 or z.dtype not in (np.bool_, np.int8, np.uint8):
+        return False
+    return (z.shape[1] if columns is None else len(columns)) <= MAX_COLUMNS
 
 
 def _binary_view(z: np.ndarray) -> np.ndarray | None:

@@ -21,6 +21,16 @@ def _compiled_or_skip():
     return binary._compiled
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def either_path(request, monkeypatch):
+    """Runs a test on the compiled pass and on its NumPy twin."""
+    if request.param == "compiled":
+        _compiled_or_skip()
+    else:
+        monkeypatch.setattr(binary, "_compiled", None)
+    return request.param
+
+
 def test_fixed_point_keeps_every_sum_below_2_to_the_52_and_each_value_within_half_a_step():
     rng = np.random.default_rng(0)
     values = np.column_stack([rng.random(5000), rng.normal(size=5000) * 1e-9, rng.normal(size=5000) * 1e12])
@@ -73,12 +83,7 @@ def test_the_numpy_twin_gives_the_compiled_sums(monkeypatch, d):
     assert twin.total == compiled.total
 
 
-@pytest.mark.parametrize("compiled", [True, False])
-def test_a_value_other_than_0_or_1_or_a_wide_z_is_not_summed_as_binary(monkeypatch, compiled):
-    if compiled:
-        _compiled_or_skip()
-    else:
-        monkeypatch.setattr(binary, "_compiled", None)
+def test_a_value_other_than_0_or_1_or_a_wide_z_is_not_summed_as_binary(either_path):
     rng = np.random.default_rng(1)
     q = np.ones(50, dtype=np.int64)
     for bad in (2, -1):
@@ -177,12 +182,7 @@ def test_the_compiled_sums_name_bad_arguments():
         compiled.binary_prediction(z, 3, np.array([0, 1], dtype=np.int64), np.zeros((2, 32)), 0.0, np.empty(4))
 
 
-@pytest.mark.parametrize("compiled", [True, False])
-def test_sums_and_predictions_over_some_columns_read_z_in_place(monkeypatch, compiled):
-    if compiled:
-        _compiled_or_skip()
-    else:
-        monkeypatch.setattr(binary, "_compiled", None)
+def test_sums_and_predictions_over_some_columns_read_z_in_place(either_path):
     rng = np.random.default_rng(5)
     z = _binary(rng, 1000, 23)
     q, _ = fixed_point(rng.random(1000))
